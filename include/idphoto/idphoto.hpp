@@ -1,0 +1,186 @@
+// idphoto public C++ API. No OpenCV or dlib type appears here (DESIGN.md rule 5).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "idphoto/version.hpp"
+
+namespace idphoto {
+
+// Error codes; names (error_code_name) are the report JSON's "error.code" values. Append only.
+enum class ErrorCode {
+  ok = 0,
+  unreadable,          // truncated, corrupt or empty input
+  unsupported_format,  // a format the core does not decode (HEIC, text, ...)
+  limit_exceeded,      // bytes, pixels or dimensions beyond the engine's limits
+  bad_profile,         // profile JSON invalid or unknown id
+  model_missing,       // landmark model file absent
+  model_corrupt,       // landmark model file present but unreadable
+  invalid_argument,
+  internal,
+  io_error,            // reading or writing a file failed
+};
+std::string_view error_code_name(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::internal;
+  std::string message;
+};
+
+// A value or an Error. Never throws on access misuse: value() on an error is a programming error (assert).
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const Error& error() const { return std::get<1>(v_); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// Decoder limits, enforced from the header before any large allocation (CONTRACTS.md, Limits).
+struct Limits {
+  std::uint64_t max_bytes = 100ull * 1000 * 1000;   // input file size
+  std::uint64_t max_pixels = 200ull * 1000 * 1000;  // width * height
+  std::uint32_t max_dimension = 65500;              // either side
+  std::uint32_t max_jpeg_scans = 100;               // progressive scans; more is refused
+  double time_cap_ms = 10000;                       // per image; 0 = none
+};
+
+struct EngineOptions {
+  std::string model_dir;  // empty: $IDPHOTO_MODEL_DIR, else /usr/share/dlib
+  Limits limits;
+  int threads = 1;
+};
+
+// Text in both report languages.
+struct LocalText {
+  std::string zh;  // zh-CN
+  std::string en;
+};
+
+enum class Status { pass, fail, warn, not_assessed };
+std::string_view status_name(Status s);
+
+enum class Verdict { pass, fail, error };
+std::string_view verdict_name(Verdict v);
+
+// An inclusive range; either end may be open.
+struct Range {
+  std::optional<double> lo;
+  std::optional<double> hi;
+  bool contains(double v) const { return (!lo || v >= *lo) && (!hi || v <= *hi); }
+};
+
+struct Finding {
+  std::string id;
+  Status status = Status::not_assessed;
+  std::optional<double> value;            // numeric measurement, or
+  std::optional<std::string> value_text;  // a textual one (e.g. a format name); both empty: null
+  std::string unit;
+  std::optional<Range> range;
+  LocalText message;
+  LocalText hint;
+  bool fixable = false;
+};
+
+struct ImageInfo {
+  std::string format;  // "jpeg", "png", ...
+  int width = 0;       // after EXIF orientation
+  int height = 0;
+  std::uint64_t bytes = 0;
+  std::optional<std::pair<double, double>> dpi;  // none: no density information
+};
+
+struct Report {
+  std::string input;
+  std::string profile;
+  std::string kind = "photo";  // "photo" | "signature"
+  std::optional<Error> error;  // set: verdict is error
+  std::optional<ImageInfo> image;
+  std::vector<Finding> findings;
+  std::vector<std::pair<std::string, double>> timing_ms;
+
+  Verdict verdict() const;  // derived: error > any fail > pass
+  const Finding* find(std::string_view id) const;
+  std::string to_json() const;  // CONTRACTS.md schema_version 1, one line
+};
+
+struct ProfileData;  // internal
+
+// A photo or signature specification. Cheap to copy; immutable.
+class Profile {
+ public:
+  static Result<Profile> builtin(std::string_view id);
+  static Result<Profile> from_json(std::string_view json_text);
+  // id or path: a known id, else a file path ending in .json.
+  static Result<Profile> resolve(std::string_view id_or_path);
+  static std::vector<std::string> builtin_ids();
+  static std::string default_id(std::string_view kind);  // "cn-1inch" | "cn-signature"
+
+  const std::string& id() const;
+  const std::string& kind() const;  // "photo" | "signature"
+  const LocalText& title() const;
+  std::string to_json() const;  // the merged (extends resolved) profile, pretty
+  const ProfileData& data() const { return *d_; }
+
+ private:
+  explicit Profile(std::shared_ptr<const ProfileData> d) : d_(std::move(d)) {}
+  std::shared_ptr<const ProfileData> d_;
+};
+
+struct CheckInfo {
+  std::string id;
+  std::string kind;  // "photo" | "signature"
+  LocalText title;
+  std::string clause;  // the rule it enforces and where it comes from
+};
+std::vector<CheckInfo> list_checks();
+
+struct ModelInfo {
+  std::string name;
+  std::string path;
+  std::uint64_t bytes = 0;
+  std::string licence;
+  std::string provided_by;  // Debian package
+};
+
+struct EngineImpl;  // internal
+
+// Loads models once; immutable and safe to share between threads.
+class Engine {
+ public:
+  static Result<Engine> create(const EngineOptions& options = {});
+  const EngineOptions& options() const;
+  std::vector<ModelInfo> models() const;
+
+  // Judges bytes as uploaded. input_name is echoed in the report only.
+  Report check_photo(std::span<const std::uint8_t> bytes, const Profile& profile,
+                     std::string_view input_name = "") const;
+
+  const EngineImpl& impl() const { return *impl_; }
+
+ private:
+  explicit Engine(std::shared_ptr<const EngineImpl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const EngineImpl> impl_;
+};
+
+}  // namespace idphoto

@@ -1,0 +1,8 @@
+#pragma once
+// Bumped by hand with CMakeLists.txt's project(VERSION); a test checks they agree.
+#define IDPHOTO_VERSION_MAJOR 0
+#define IDPHOTO_VERSION_MINOR 1
+#define IDPHOTO_VERSION_PATCH 0
+#define IDPHOTO_VERSION_STRING "0.1.0"
+#define IDPHOTO_VERSION_NUMBER (IDPHOTO_VERSION_MAJOR * 10000 + IDPHOTO_VERSION_MINOR * 100 + IDPHOTO_VERSION_PATCH)
+

@@ -1,0 +1,72 @@
+// Everything checks read, computed once per image and lazily (DESIGN.md rule 3).
+// An Analysis belongs to one image and one thread; the engine's models are shared.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "face/face_models.hpp"
+#include "io/decode.hpp"
+
+namespace idphoto::analysis {
+
+// The main face. Coordinates are full-size pixels of the file as oriented (image().width × height),
+// whatever scale the image was decoded at; y grows downwards.
+struct Head {
+  cv::Rect2f box;                 // detector box
+  face::Landmarks68 landmarks;
+  double yaw_deg = 0;             // + = face turned to the image's right
+  double pitch_deg = 0;           // + = chin up
+  double roll_deg = 0;            // + = clockwise in the image (right eye lower)
+  cv::Point2f left_eye;           // centre of landmarks 36–41 (image left)
+  cv::Point2f right_eye;          // centre of landmarks 42–47
+  cv::Point2f eye_mid;
+  double ied_px = 0;              // |right_eye − left_eye|, full-size px
+  double chin_y = 0;              // landmark 8
+  std::optional<double> crown_y;  // top of the head (hair included); none when not found
+  double face_left_x = 0;         // face width extent at cheek level (jaw contour)
+  double face_right_x = 0;
+  double face_width_px = 0;
+  double centre_x = 0;            // face centre line (nose bridge / eye midpoint)
+};
+
+class Analysis {
+ public:
+  // models may be null: then faces() is empty and head() is null (used by tests and signatures).
+  Analysis(io::DecodedImage image, std::shared_ptr<const face::FaceModels> models);
+  // Tests and tools: faces and head given rather than detected (coordinates as in faces()/head()).
+  Analysis(io::DecodedImage image, std::vector<face::Detection> faces, std::optional<Head> head);
+  ~Analysis();
+  Analysis(const Analysis&) = delete;
+  Analysis& operator=(const Analysis&) = delete;
+
+  const io::DecodedImage& image() const;
+  // Full-size dimensions (after orientation) — what geometry is judged against.
+  int width() const;
+  int height() const;
+
+  const cv::Mat& grey() const;  // 8-bit grey of image().bgr (decoded scale)
+
+  // Faces in full-size coordinates, largest first.
+  const std::vector<face::Detection>& faces() const;
+  // Landmarks, pose and head model of the largest face; null when there is no face.
+  const Head* head() const;
+
+  // 255 where the pixel is background (plain area connected to the border around the person),
+  // at decoded scale (image().bgr size). Empty Mat when it cannot be estimated.
+  const cv::Mat& background_mask() const;
+
+  // Colour statistics over the whole image.
+  double mean_chroma() const;       // mean of max(R,G,B) − min(R,G,B), 0..255
+  bool is_greyscale() const;        // stored grey, or every pixel neutral (chroma ≤ 2)
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace idphoto::analysis

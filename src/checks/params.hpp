@@ -1,0 +1,31 @@
+// A check's parameters from the profile ("checks": {"<id>": {...}}), already validated on load.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "idphoto/idphoto.hpp"
+
+namespace idphoto::checks {
+
+class Params {
+ public:
+  Params() = default;
+  explicit Params(nlohmann::json j) : j_(std::move(j)) {}
+  bool has(std::string_view name) const;
+  // [lo, hi] with null for an open end.
+  Range range(std::string_view name) const;
+  double number(std::string_view name, double fallback) const;
+  bool boolean(std::string_view name, bool fallback) const;
+  std::string string(std::string_view name, std::string_view fallback) const;
+  std::vector<std::string> strings(std::string_view name) const;
+  const nlohmann::json& json() const { return j_; }
+
+ private:
+  nlohmann::json j_ = nlohmann::json::object();
+};
+
+}  // namespace idphoto::checks
