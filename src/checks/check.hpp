@@ -34,6 +34,7 @@ struct CheckDef {
   // Pure function of the analysis and this check's profile parameters. May throw; the engine turns an
   // exception into a not_assessed finding with the reason, and the other checks still run.
   Finding (*run)(const analysis::Analysis& a, const Params& p);
+  std::string_view unit = {};  // unit of Finding::value (docs and listings)
 };
 
 // Every check, in report order.

@@ -1,0 +1,48 @@
+// Shared pieces of the idphoto CLI: language, exit codes, printing. Uses only the public API.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "idphoto/idphoto.hpp"
+
+namespace idphoto::cli {
+
+// CONTRACTS.md, Exit codes; with several inputs the highest applies.
+enum Exit : int { ok = 0, failed = 1, usage = 2, unreadable = 3, internal = 4 };
+
+enum class Lang { zh, en };
+
+// --lang default: LANG starting with "zh" → zh-CN, else en.
+Lang default_lang();
+// Adds --lang to a subcommand, writing into lang.
+void add_lang_option(CLI::App& app, Lang& lang);
+
+const std::string& pick(const LocalText& t, Lang lang);
+
+// Colour only when stdout is a terminal and NO_COLOR is unset.
+bool use_colour();
+
+// Human-readable report: a header line, then one line per finding (hint under failures).
+void print_report(const Report& r, Lang lang, bool colour);
+
+// Exit code for one report.
+int exit_code_for(const Report& r);
+
+// The exit-code paragraph every help text ends with.
+std::string exit_codes_help();
+
+// Subcommands; each returns the action to run after parsing.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+Command add_check_command(CLI::App& root);
+Command add_profiles_command(CLI::App& root);
+Command add_checks_command(CLI::App& root);
+Command add_models_command(CLI::App& root);
+
+}  // namespace idphoto::cli

@@ -1,0 +1,215 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "cli.hpp"
+
+namespace idphoto::cli {
+
+Lang default_lang() {
+  const char* lang = std::getenv("LANG");
+  if (lang && std::string_view(lang).starts_with("zh")) return Lang::zh;
+  return Lang::en;
+}
+
+void add_lang_option(CLI::App& app, Lang& lang) {
+  lang = default_lang();
+  app.add_option_function<std::string>(
+         "--lang", [&lang](const std::string& v) { lang = (v == "zh-CN") ? Lang::zh : Lang::en; },
+         "Language of messages: zh-CN or en (default from LANG: zh* → zh-CN, else en)")
+      ->check(CLI::IsMember({"zh-CN", "en"}));
+}
+
+const std::string& pick(const LocalText& t, Lang lang) {
+  if (lang == Lang::zh) return t.zh.empty() ? t.en : t.zh;
+  return t.en.empty() ? t.zh : t.en;
+}
+
+bool use_colour() {
+  const char* no = std::getenv("NO_COLOR");
+  if (no && *no) return false;
+  return isatty(STDOUT_FILENO) != 0;
+}
+
+int exit_code_for(const Report& r) {
+  if (r.error) {
+    switch (r.error->code) {
+      case ErrorCode::io_error:
+      case ErrorCode::unreadable:
+      case ErrorCode::unsupported_format:
+      case ErrorCode::limit_exceeded:
+        return Exit::unreadable;
+      case ErrorCode::bad_profile:
+      case ErrorCode::model_missing:
+      case ErrorCode::model_corrupt:
+      case ErrorCode::invalid_argument:
+        return Exit::usage;
+      default:
+        return Exit::internal;
+    }
+  }
+  return r.verdict() == Verdict::fail ? Exit::failed : Exit::ok;
+}
+
+std::string exit_codes_help() {
+  return "Exit codes:\n"
+         "  0  every input passed\n"
+         "  1  at least one input failed a check\n"
+         "  2  usage error, bad profile, missing or corrupt model (before any input is read)\n"
+         "  3  at least one input unreadable or of an unsupported format\n"
+         "  4  internal or write error\n"
+         "  With several inputs the highest code applies (4 > 3 > 1 > 0).";
+}
+
+namespace {
+
+struct Style {
+  bool on;
+  std::string operator()(const char* code, const std::string& s) const {
+    return on ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+  }
+};
+
+std::string num(double v) {
+  char buf[64];
+  const double a = std::fabs(v);
+  if (a != 0 && (a >= 1e6 || a < 1e-3)) {
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    std::string s = buf;
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  }
+  return buf;
+}
+
+std::string with_unit(const std::string& v, const std::string& unit) {
+  if (unit.empty()) return v;
+  if (unit == "°" || unit == "deg" || unit == "%") return v + unit;
+  return v + " " + unit;
+}
+
+std::string range_text(const Range& r, const std::string& unit) {
+  if (r.lo && r.hi) {
+    if (*r.lo == *r.hi) return with_unit(num(*r.lo), unit);
+    return with_unit(num(*r.lo) + "–" + num(*r.hi), unit);
+  }
+  if (r.lo) return with_unit("≥ " + num(*r.lo), unit);
+  if (r.hi) return with_unit("≤ " + num(*r.hi), unit);
+  return "any";
+}
+
+bool contains_nocase(const std::string& hay, const std::string& needle) {
+  if (needle.empty()) return false;
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+  return it != hay.end();
+}
+
+const std::map<std::string, LocalText>& titles() {
+  static const std::map<std::string, LocalText> m = [] {
+    std::map<std::string, LocalText> t;
+    for (const CheckInfo& c : list_checks()) t[c.id] = c.title;
+    return t;
+  }();
+  return m;
+}
+
+std::string size_text(std::uint64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(1);
+  if (bytes < 1024ull * 1024) {
+    s << bytes / 1024.0 << " KB";
+  } else {
+    s << bytes / (1024.0 * 1024.0) << " MB";
+  }
+  return s.str();
+}
+
+}  // namespace
+
+void print_report(const Report& r, Lang lang, bool colour) {
+  const Style st{colour};
+  const bool zh = lang == Lang::zh;
+  const Verdict v = r.verdict();
+  std::string head;
+  switch (v) {
+    case Verdict::pass:
+      head = st("1;32", zh ? "✔ 合格" : "✔ PASS");
+      break;
+    case Verdict::fail:
+      head = st("1;31", zh ? "✘ 不合格" : "✘ FAIL");
+      break;
+    case Verdict::error:
+      head = st("1;31", zh ? "✘ 错误" : "✘ ERROR");
+      break;
+  }
+  std::ostream& o = std::cout;
+  o << head << "  " << st("1", r.input) << "  [" << r.profile;
+  if (r.image) {
+    if (!r.image->format.empty()) o << ", " << r.image->format;
+    if (r.image->width > 0) o << ", " << r.image->width << "×" << r.image->height;
+    if (r.image->bytes > 0) o << ", " << size_text(r.image->bytes);
+    if (r.image->dpi) o << ", " << num(r.image->dpi->first) << " dpi";
+  }
+  o << "]\n";
+  if (r.error) {
+    o << "    " << st("31", std::string(error_code_name(r.error->code))) << ": " << r.error->message
+      << "\n";
+  }
+  for (const Finding& f : r.findings) {
+    std::string mark;
+    switch (f.status) {
+      case Status::pass:
+        mark = st("32", "✔");
+        break;
+      case Status::fail:
+        mark = st("31", "✘");
+        break;
+      case Status::warn:
+        mark = st("33", "!");
+        break;
+      case Status::not_assessed:
+        mark = st("2", "?");
+        break;
+    }
+    auto it = titles().find(f.id);
+    std::string title = it != titles().end() ? pick(it->second, lang) : f.id;
+    o << "  " << mark << " " << st("1", title) << (zh ? "：" : ": ") << pick(f.message, lang);
+    std::string measured;
+    if (f.value) {
+      measured = with_unit(num(*f.value), f.unit);
+    } else if (f.value_text) {
+      measured = *f.value_text;
+    }
+    const std::string& msg = pick(f.message, lang);
+    const bool msg_has_numbers = msg.find_first_of("0123456789") != std::string::npos;
+    if (!msg_has_numbers && !contains_nocase(msg, measured) && (!measured.empty() || f.range)) {
+      o << st("2", "  (" + std::string(zh ? "测得 " : "measured ") +
+                       (measured.empty() ? std::string(zh ? "无" : "none") : measured) +
+                       (f.range ? std::string(zh ? "；允许 " : "; allowed ") +
+                                      range_text(*f.range, f.unit)
+                                : std::string()) +
+                       ")");
+    }
+    o << "\n";
+    if ((f.status == Status::fail || f.status == Status::warn) && !pick(f.hint, lang).empty()) {
+      o << "      " << st("36", "→ " + pick(f.hint, lang)) << "\n";
+    }
+  }
+}
+
+}  // namespace idphoto::cli

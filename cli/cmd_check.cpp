@@ -1,0 +1,263 @@
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "cli.hpp"
+
+namespace idphoto::cli {
+
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> files;
+  std::string profile;
+  bool json = false;
+  Lang lang = Lang::en;
+  std::string models;
+};
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Format from magic bytes (the CLI's own, for the OpenCV fallback and messages).
+std::string sniff(const std::vector<std::uint8_t>& b) {
+  auto starts = [&](std::string_view m, std::size_t at = 0) {
+    return b.size() >= at + m.size() &&
+           std::equal(m.begin(), m.end(), b.begin() + at,
+                      [](char c, std::uint8_t u) { return static_cast<std::uint8_t>(c) == u; });
+  };
+  if (starts("BM")) return "bmp";
+  if (starts("II*\0") || starts(std::string_view("MM\0*", 4))) return "tiff";
+  if (starts("RIFF") && starts("WEBP", 8)) return "webp";
+  if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') return "ppm";
+  return "";
+}
+
+Report io_error_report(const std::string& name, const std::string& profile,
+                       const std::string& msg) {
+  Report r;
+  r.input = name;
+  r.profile = profile;
+  r.kind = "photo";
+  r.error = Error{ErrorCode::io_error, msg};
+  return r;
+}
+
+std::vector<std::string> allowed_formats(const Profile& profile) {
+  std::vector<std::string> out;
+  try {
+    auto j = nlohmann::json::parse(profile.to_json());
+    const auto& a = j.at("checks").at("photo.file.format").at("allowed");
+    for (const auto& s : a) out.push_back(s.get<std::string>());
+  } catch (...) {
+  }
+  return out;
+}
+
+// The report of a BMP/TIFF/PPM/WebP file: pixels checked through a PNG re-encoding, file-level
+// findings judged on the original file.
+void restore_original(Report& r, const std::string& format, std::uint64_t bytes,
+                      const Profile& profile) {
+  if (r.image) {
+    r.image->format = format;
+    r.image->bytes = bytes;
+    r.image->dpi.reset();
+  }
+  const std::string fmt = upper(format);
+  for (Finding& f : r.findings) {
+    if (f.id == "photo.file.format") {
+      const auto allowed = allowed_formats(profile);
+      std::string list;
+      for (const auto& s : allowed) list += (list.empty() ? "" : ", ") + upper(s);
+      f.value = std::nullopt;
+      f.value_text = format;
+      if (std::find(allowed.begin(), allowed.end(), format) != allowed.end()) {
+        f.status = Status::pass;
+        f.message = {"文件格式合格：" + fmt, "File format OK: " + fmt};
+        f.hint = {};
+      } else {
+        f.status = Status::fail;
+        f.message = {"文件格式不符：检测到 " + fmt + "，应为 " + list,
+                     "Wrong file format: the file is " + fmt + "; allowed " + list};
+        f.hint = {"请将照片另存为 " + list + " 格式（不要只改扩展名）",
+                  "Save the photo as " + list + " (renaming the file is not enough)"};
+      }
+    } else if (f.id == "photo.file.size" && f.unit == "KB") {
+      const double kb = static_cast<double>(bytes) / 1024.0;
+      f.value = kb;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.1f KB", kb);
+      if (!f.range || f.range->contains(kb)) {
+        f.status = Status::pass;
+        f.message = {std::string("文件大小合格：") + buf, std::string("File size OK: ") + buf};
+        f.hint = {};
+      } else {
+        const bool low = f.range->lo && kb < *f.range->lo;
+        char allowed[96];
+        if (f.range->lo && f.range->hi) {
+          std::snprintf(allowed, sizeof allowed, "%g KB–%g KB", *f.range->lo, *f.range->hi);
+        } else if (f.range->lo) {
+          std::snprintf(allowed, sizeof allowed, "≥ %g KB", *f.range->lo);
+        } else {
+          std::snprintf(allowed, sizeof allowed, "≤ %g KB", *f.range->hi);
+        }
+        f.status = Status::fail;
+        f.message = {
+            std::string(low ? "文件太小：文件大小为 " : "文件太大：文件大小为 ") + buf + "，应为 " +
+                allowed,
+            std::string(low ? "File too small: the file is " : "File too large: the file is ") +
+                buf + "; allowed " + allowed};
+        f.hint = low ? LocalText{"请用更高的质量保存照片，不要使用反复压缩过的图片",
+                                 "Save with a higher quality setting; do not use a heavily "
+                                 "compressed copy"}
+                     : LocalText{"请用较低的质量（更强的压缩）保存照片",
+                                 "Save with a lower quality setting (stronger compression)"};
+      }
+    }
+  }
+}
+
+Report check_one(const Engine& engine, const Profile& profile, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st))
+    return io_error_report(path, profile.id(), "cannot read '" + path + "': no such file");
+  if (fs::is_directory(st))
+    return io_error_report(path, profile.id(), "cannot read '" + path + "': it is a directory");
+  const auto max = engine.options().limits.max_bytes;
+  if (fs::is_regular_file(st)) {
+    const auto size = fs::file_size(path, ec);
+    if (!ec && max > 0 && size > max) {
+      Report r = io_error_report(path, profile.id(), "");
+      r.error = Error{ErrorCode::limit_exceeded, "'" + path + "' is " + std::to_string(size) +
+                                                     " bytes; the limit is " + std::to_string(max) +
+                                                     " bytes"};
+      return r;
+    }
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return io_error_report(path, profile.id(),
+                           "cannot read '" + path + "': permission denied or unreadable");
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                  std::istreambuf_iterator<char>());
+  if (in.bad()) return io_error_report(path, profile.id(), "error while reading '" + path + "'");
+
+  Report r = engine.check_photo(bytes, profile, path);
+  if (!r.error || r.error->code != ErrorCode::unsupported_format) return r;
+  const std::string fmt = sniff(bytes);
+  if (fmt.empty()) {
+    const std::string detected = r.image ? r.image->format : std::string();
+    if (!detected.empty() && r.error->message.find(detected) == std::string::npos) {
+      r.error->message += " (detected format: " + detected + ")";
+    }
+    return r;
+  }
+
+  cv::Mat img;
+  std::vector<std::uint8_t> png;
+  try {
+    img = cv::imdecode(bytes, cv::IMREAD_COLOR);
+    if (img.empty() || !cv::imencode(".png", img, png)) {
+      r.error = Error{ErrorCode::unreadable,
+                      "'" + path + "' looks like " + upper(fmt) + " but cannot be decoded"};
+      return r;
+    }
+  } catch (const cv::Exception& e) {
+    r.error = Error{ErrorCode::unreadable,
+                    "'" + path + "' (" + upper(fmt) + ") cannot be decoded: " + e.what()};
+    return r;
+  }
+  Report converted = engine.check_photo(png, profile, path);
+  if (converted.error) {
+    if (converted.image) converted.image->format = fmt;
+    return converted;
+  }
+  restore_original(converted, fmt, bytes.size(), profile);
+  return converted;
+}
+
+}  // namespace
+
+Command add_check_command(CLI::App& root) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* app = root.add_subcommand(
+      "check",
+      "Judge photo files exactly as they would be uploaded. Each FILE is checked against a photo "
+      "profile (default cn-1inch): file format and size in KB, pixel dimensions, DPI, colour, one "
+      "frontal face with a neutral expression, head size and position, background and light. A "
+      "phone picture fails here; `fix` is what turns it into an upload. Core formats are JPEG and "
+      "PNG; BMP, TIFF, PPM/PGM and WebP are read through OpenCV (and fail the format check of "
+      "JPEG-only profiles); anything else is an error naming the detected format.");
+  app->add_option("FILE", args->files, "Photo files to check")->required();
+  app->add_option(
+      "--profile,-p", args->profile,
+      "Profile id (see `idphoto profiles list`) or a profile JSON file; default cn-1inch");
+  app->add_flag("--json", args->json,
+                "Print one JSON report per file and line (JSON Lines, schema_version 1)");
+  add_lang_option(*app, args->lang);
+  app->add_option(
+      "--models", args->models,
+      "Directory holding shape_predictor_68_face_landmarks.dat (default $IDPHOTO_MODEL_DIR, "
+      "else /usr/share/dlib)");
+  app->footer(
+      "Examples:\n"
+      "  idphoto check photo.jpg\n"
+      "  idphoto check photo.jpg --profile cn-passport --lang zh-CN\n"
+      "  idphoto check *.jpg --json > reports.jsonl\n"
+      "  idphoto check photo.jpg --profile my-portal.json\n"
+      "\n" +
+      exit_codes_help());
+
+  Command c;
+  c.app = app;
+  c.run = [args]() -> int {
+    const std::string pid = args->profile.empty() ? Profile::default_id("photo") : args->profile;
+    auto profile = Profile::resolve(pid);
+    if (!profile) {
+      std::cerr << "idphoto check: bad profile '" << pid << "': " << profile.error().message
+                << "\n";
+      return Exit::usage;
+    }
+    if (profile->kind() != "photo") {
+      std::cerr << "idphoto check: profile '" << profile->id() << "' is a " << profile->kind()
+                << " profile; `check` needs a photo profile (use `idphoto signature check` for "
+                   "signatures)\n";
+      return Exit::usage;
+    }
+    EngineOptions opts;
+    opts.model_dir = args->models;
+    auto engine = Engine::create(opts);
+    if (!engine) {
+      std::cerr << "idphoto check: " << engine.error().message << "\n";
+      return Exit::usage;
+    }
+    const bool colour = !args->json && use_colour();
+    int code = Exit::ok;
+    for (const std::string& f : args->files) {
+      Report r = check_one(*engine, *profile, f);
+      if (args->json) {
+        std::cout << r.to_json() << "\n";
+      } else {
+        print_report(r, args->lang, colour);
+      }
+      std::cout.flush();
+      code = std::max(code, exit_code_for(r));
+    }
+    return code;
+  };
+  return c;
+}
+
+}  // namespace idphoto::cli

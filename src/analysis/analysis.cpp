@@ -1,0 +1,210 @@
+#include "analysis/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "analysis/crown_estimate.hpp"
+#include "face/head_pose.hpp"
+
+namespace idphoto::analysis {
+namespace {
+
+constexpr int kDetectMaxSide = 800;  // detection runs on a grey copy at most this long (never upscaled)
+
+cv::Point2f mean_of(const face::Landmarks68& lm, int first, int last) {
+  cv::Point2f s(0, 0);
+  for (int i = first; i <= last; ++i) s += lm[static_cast<size_t>(i)];
+  return s / static_cast<float>(last - first + 1);
+}
+
+}  // namespace
+
+namespace {
+// Builds the Head from landmarks at decoded scale; all outputs are full-size (÷ scale).
+Head make_head(const cv::Mat& bgr, const cv::Rect2f& box_full, const face::Landmarks68& lm_decoded, double scale) {
+  Head h;
+  h.box = box_full;
+  const auto inv = static_cast<float>(1.0 / scale);
+  for (size_t i = 0; i < 68; ++i) h.landmarks[i] = lm_decoded[i] * inv;
+  const face::Pose pose = face::estimate_pose(lm_decoded, bgr.size());
+  h.yaw_deg = pose.yaw_deg;
+  h.pitch_deg = pose.pitch_deg;
+  h.roll_deg = pose.roll_deg;
+  const auto& lm = h.landmarks;
+  h.left_eye = mean_of(lm, 36, 41);
+  h.right_eye = mean_of(lm, 42, 47);
+  h.eye_mid = (h.left_eye + h.right_eye) * 0.5f;
+  h.ied_px = cv::norm(h.right_eye - h.left_eye);
+  h.chin_y = lm[8].y;
+  // Face width at cheek level: jaw contour points 1 and 15 (about the level of the eye bottoms / nose bridge).
+  h.face_left_x = lm[1].x;
+  h.face_right_x = lm[15].x;
+  h.face_width_px = h.face_right_x - h.face_left_x;
+  h.centre_x = (h.eye_mid.x + lm[27].x) / 2.0;  // eye midpoint and top of the nose bridge
+  try {
+    if (const auto c = estimate_crown(bgr, lm_decoded)) h.crown_y = *c / scale;
+  } catch (const std::exception&) {
+    h.crown_y.reset();
+  }
+  return h;
+}
+}  // namespace
+
+struct Analysis::Impl {
+  io::DecodedImage image;
+  std::shared_ptr<const face::FaceModels> models;
+  bool given = false;  // faces and head supplied by the caller
+
+  mutable bool grey_done = false;
+  mutable cv::Mat grey;
+  mutable bool faces_done = false;
+  mutable std::vector<face::Detection> faces;
+  mutable std::optional<Head> head;
+  mutable bool mask_done = false;
+  mutable cv::Mat mask;
+  mutable bool colour_done = false;
+  mutable double mean_chroma = 0;
+  mutable bool greyscale = false;
+
+  void ensure_grey() const {
+    if (grey_done) return;
+    grey_done = true;
+    try {
+      if (image.bgr.type() == CV_8UC3) cv::cvtColor(image.bgr, grey, cv::COLOR_BGR2GRAY);
+      else if (image.bgr.type() == CV_8UC1) grey = image.bgr;
+    } catch (const std::exception&) {
+      grey.release();
+    }
+  }
+
+  void ensure_faces() const {
+    if (faces_done) return;
+    faces_done = true;
+    if (given || !models) return;
+    ensure_grey();
+    if (grey.empty()) return;
+    try {
+      const double s = std::min(1.0, static_cast<double>(kDetectMaxSide) / std::max(grey.cols, grey.rows));
+      cv::Mat small = grey;
+      if (s < 1.0) cv::resize(grey, small, cv::Size(), s, s, cv::INTER_AREA);
+      std::vector<face::Detection> dets = models->detect(small);
+      if (dets.empty()) return;
+      const double to_decoded = 1.0 / s;
+      const double to_full = to_decoded / image.scale;
+      for (auto& d : dets) {
+        const cv::Rect2f b = d.box;
+        faces.push_back({cv::Rect2f(static_cast<float>(b.x * to_full), static_cast<float>(b.y * to_full),
+                                    static_cast<float>(b.width * to_full), static_cast<float>(b.height * to_full)),
+                         d.score});
+      }
+      const cv::Rect2f& b = dets.front().box;
+      const auto k = static_cast<float>(to_decoded);
+      const face::Landmarks68 lm = models->landmarks(grey, cv::Rect2f(b.x * k, b.y * k, b.width * k, b.height * k));
+      head = make_head(image.bgr, faces.front().box, lm, image.scale);
+    } catch (const std::exception&) {
+      faces.clear();
+      head.reset();
+    }
+  }
+};
+
+Analysis::Analysis(io::DecodedImage image, std::shared_ptr<const face::FaceModels> models)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->image = std::move(image);
+  impl_->models = std::move(models);
+}
+
+Analysis::Analysis(io::DecodedImage image, std::vector<face::Detection> faces, std::optional<Head> head)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->image = std::move(image);
+  impl_->given = true;
+  impl_->faces_done = true;
+  impl_->faces = std::move(faces);
+  impl_->head = std::move(head);
+}
+
+Analysis::~Analysis() = default;
+
+const io::DecodedImage& Analysis::image() const { return impl_->image; }
+int Analysis::width() const { return impl_->image.width > 0 ? impl_->image.width : impl_->image.bgr.cols; }
+int Analysis::height() const { return impl_->image.height > 0 ? impl_->image.height : impl_->image.bgr.rows; }
+
+const cv::Mat& Analysis::grey() const {
+  impl_->ensure_grey();
+  return impl_->grey;
+}
+
+const std::vector<face::Detection>& Analysis::faces() const {
+  impl_->ensure_faces();
+  return impl_->faces;
+}
+
+const Head* Analysis::head() const {
+  impl_->ensure_faces();
+  return impl_->head ? &*impl_->head : nullptr;
+}
+
+const cv::Mat& Analysis::background_mask() const {
+  if (impl_->mask_done) return impl_->mask;
+  impl_->mask_done = true;
+  const Head* h = head();
+  try {
+    if (h) {
+      // Landmarks back to decoded scale for the mask, which lives there.
+      face::Landmarks68 lm;
+      const auto s = static_cast<float>(impl_->image.scale);
+      for (size_t i = 0; i < 68; ++i) lm[i] = h->landmarks[i] * s;
+      std::optional<double> crown;
+      if (h->crown_y) crown = *h->crown_y * impl_->image.scale;
+      impl_->mask = estimate_background_mask(impl_->image.bgr, &lm, crown);
+    } else {
+      impl_->mask = estimate_background_mask(impl_->image.bgr, nullptr, std::nullopt);
+    }
+  } catch (const std::exception&) {
+    impl_->mask.release();
+  }
+  return impl_->mask;
+}
+
+namespace {
+void colour_stats(const io::DecodedImage& img, double& mean_chroma, bool& greyscale) {
+  mean_chroma = 0;
+  greyscale = img.colour_space == "grey";
+  const cv::Mat& bgr = img.bgr;
+  if (bgr.empty() || bgr.type() != CV_8UC3) {
+    greyscale = greyscale || (!bgr.empty() && bgr.type() == CV_8UC1);
+    return;
+  }
+  double sum = 0;
+  bool neutral = true;
+  for (int y = 0; y < bgr.rows; ++y) {
+    const auto* p = bgr.ptr<cv::Vec3b>(y);
+    long row = 0;
+    for (int x = 0; x < bgr.cols; ++x) {
+      const int c = std::max({p[x][0], p[x][1], p[x][2]}) - std::min({p[x][0], p[x][1], p[x][2]});
+      row += c;
+      neutral = neutral && c <= 2;
+    }
+    sum += static_cast<double>(row);
+  }
+  mean_chroma = sum / static_cast<double>(bgr.total());
+  greyscale = greyscale || neutral;
+}
+}  // namespace
+
+double Analysis::mean_chroma() const {
+  if (!impl_->colour_done) {
+    colour_stats(impl_->image, impl_->mean_chroma, impl_->greyscale);
+    impl_->colour_done = true;
+  }
+  return impl_->mean_chroma;
+}
+
+bool Analysis::is_greyscale() const {
+  mean_chroma();
+  return impl_->greyscale;
+}
+
+}  // namespace idphoto::analysis

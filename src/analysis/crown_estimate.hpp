@@ -1,0 +1,29 @@
+// Head-top (crown) and background estimation helpers of the Analysis.
+#pragma once
+
+#include <optional>
+
+#include <opencv2/core.hpp>
+
+#include "face/face_models.hpp"
+
+namespace idphoto::analysis {
+
+// Lab colour of the plain background, from the two top-corner strips of bgr (CIE L*a*b*, L 0..100).
+// none when the corners are not plain (busy) or disagree.
+struct BorderColour {
+  cv::Vec3f lab;
+  double noise = 0;  // robust spread (ΔE) of the corner pixels around lab
+};
+std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr);
+
+// Crown row in bgr's coordinates (0 when the hair reaches the top edge); none when no plain
+// background is seen above the face. lm: landmarks in bgr's coordinates.
+std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68& lm);
+
+// 255 = background (close to the border colour and connected to the top/left/right border), at bgr's
+// size, with the person's region (face, neck and torso below the chin) excluded. Empty when the border is not
+// plain. lm may be null (no face).
+cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y);
+
+}  // namespace idphoto::analysis

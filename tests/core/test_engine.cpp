@@ -1,0 +1,104 @@
+#include <filesystem>
+#include <string>
+
+#include "idphoto/idphoto.hpp"
+#include "profiles/profile_data.hpp"
+#include "support/test_support.hpp"
+
+using namespace idphoto;
+
+namespace {
+
+const Engine& engine() {
+  static Result<Engine> e = Engine::create();
+  REQUIRE_MESSAGE(e.ok(), (e.ok() ? "" : e.error().message));
+  return e.value();
+}
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+TEST_CASE("Engine::create: a missing model directory is model_missing naming the path") {
+  EngineOptions o;
+  o.model_dir = "/nonexistent/idphoto-models";
+  auto e = Engine::create(o);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().code == ErrorCode::model_missing);
+  CHECK(e.error().message.find("/nonexistent/idphoto-models") != std::string::npos);
+}
+
+TEST_CASE(
+    "Engine::models: the 68-point model with its non-commercial licence, and the HOG detector") {
+  const auto models = engine().models();
+  REQUIRE(models.size() == 2);
+  CHECK(models[0].path.ends_with("shape_predictor_68_face_landmarks.dat"));
+  CHECK(models[0].bytes > 1000000);
+  CHECK(models[0].licence.find("non-commercial") != std::string::npos);
+  CHECK(models[0].provided_by == "libdlib-data");
+  CHECK(models[1].licence.find("Boost") != std::string::npos);
+  CHECK(engine().options().model_dir ==
+        std::filesystem::path(models[0].path).parent_path().string());
+}
+
+TEST_CASE("check_photo: undecodable bytes give an error report with the sniffed format") {
+  auto profile = Profile::builtin("cn-1inch");
+  REQUIRE(profile.ok());
+  const std::string text = "just some text, not an image\n";
+  Report r = engine().check_photo(bytes_of(text), *profile, "notes.jpg");
+  CHECK(r.verdict() == Verdict::error);
+  REQUIRE(r.error);
+  CHECK(r.error->code == ErrorCode::unsupported_format);
+  CHECK(r.input == "notes.jpg");
+  CHECK(r.profile == "cn-1inch");
+  REQUIRE(r.image);
+  CHECK(r.image->format == "text");
+  CHECK(r.image->bytes == text.size());
+  CHECK(r.findings.empty());
+
+  Report empty = engine().check_photo({}, *profile, "empty.jpg");
+  CHECK(empty.verdict() == Verdict::error);
+}
+
+TEST_CASE("check_photo: a signature profile is invalid_argument") {
+  auto sig = Profile::builtin("cn-signature");
+  if (!sig.ok()) {
+    MESSAGE("SKIPPED: cn-signature not available: " << sig.error().message);
+    return;
+  }
+  const std::string text = "x";
+  Report r = engine().check_photo(bytes_of(text), *sig, "s.png");
+  REQUIRE(r.error);
+  CHECK(r.error->code == ErrorCode::invalid_argument);
+}
+
+TEST_CASE(
+    "check_photo: a real source photo runs every profile check in order and fails as uploaded") {
+  auto data = test::shared_data();
+  if (!data) return;
+  auto profile = Profile::builtin("cn-1inch");
+  REQUIRE(profile.ok());
+  const auto bytes = test::read_file(*data / "faces/deepface/img30.jpg");
+  Report r = engine().check_photo(bytes, *profile, "img30.jpg");
+  REQUIRE_FALSE(r.error);
+  REQUIRE(r.image);
+  CHECK(r.image->format == "jpeg");
+  CHECK(r.image->width > 295);
+  CHECK(r.image->bytes == bytes.size());
+  const auto& enabled = profile->data().checks;
+  REQUIRE(r.findings.size() == enabled.size());
+  for (std::size_t i = 0; i < enabled.size(); ++i) CHECK(r.findings[i].id == enabled[i].first->id);
+  CHECK(r.verdict() == Verdict::fail);
+  REQUIRE(r.find("photo.image.dimensions"));
+  CHECK(r.find("photo.image.dimensions")->status == Status::fail);
+  bool has_total = false;
+  for (const auto& [k, v] : r.timing_ms) has_total |= (k == "total" && v > 0);
+  CHECK(has_total);
+  // Same input, same JSON apart from timing.
+  Report again = engine().check_photo(bytes, *profile, "img30.jpg");
+  r.timing_ms.clear();
+  again.timing_ms.clear();
+  CHECK(r.to_json() == again.to_json());
+}

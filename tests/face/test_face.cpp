@@ -1,0 +1,202 @@
+// Face models: model loading errors, detection counts, landmark accuracy (HELEN / 300-W), pose signs.
+#include <algorithm>
+#include <cmath>
+#include <unistd.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <opencv2/imgproc.hpp>
+
+#include "analysis/analysis.hpp"
+#include "face/face_models.hpp"
+#include "face/head_pose.hpp"
+#include "face_test_support.hpp"
+
+using namespace idphoto;
+
+namespace {
+
+// 68 "x y" lines, with or without the 300-W header ("version", "n_points", braces); 1-based like 300-W.
+std::vector<cv::Point2f> read_pts(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::string line;
+  std::vector<cv::Point2f> pts;
+  while (std::getline(f, line)) {
+    std::istringstream s(line);
+    float x = 0, y = 0;
+    if (s >> x >> y) pts.emplace_back(x - 1.0f, y - 1.0f);
+  }
+  return pts;
+}
+
+struct HelenRow {
+  std::string image;
+  std::string group;
+};
+
+std::vector<HelenRow> read_selection(const std::filesystem::path& csv) {
+  std::ifstream f(csv);
+  std::string line;
+  std::vector<HelenRow> rows;
+  std::getline(f, line);  // header
+  while (std::getline(f, line)) {
+    if (line.empty()) continue;
+    const auto first = line.find(',');
+    const auto last = line.rfind(',');
+    rows.push_back({line.substr(0, first), line.substr(last + 1)});
+  }
+  return rows;
+}
+
+double normalised_error(const face::Landmarks68& lm, const std::vector<cv::Point2f>& gt) {
+  const double norm = cv::norm(gt[36] - gt[45]);  // outer eye corners, points 37 and 46 (1-based)
+  double sum = 0;
+  for (size_t i = 0; i < 68; ++i) sum += cv::norm(lm[i] - gt[i]);
+  return sum / 68.0 / norm;
+}
+
+}  // namespace
+
+TEST_CASE("missing model file is model_missing and names the path and the package") {
+  const std::string path = "/nonexistent/dir/shape_predictor_68_face_landmarks.dat";
+  auto r = face::FaceModels::load(path);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ErrorCode::model_missing);
+  CHECK(r.error().message.find(path) != std::string::npos);
+  CHECK(r.error().message.find("libdlib-data") != std::string::npos);
+}
+
+TEST_CASE("garbage and empty model files are model_corrupt") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto garbage = dir / ("idphoto_face_garbage_" + std::to_string(::getpid()) + ".dat");
+  const auto empty = dir / ("idphoto_face_empty_" + std::to_string(::getpid()) + ".dat");
+  {
+    std::ofstream f(garbage, std::ios::binary);
+    for (int i = 0; i < 5000; ++i) f.put(static_cast<char>((i * 7919 + 13) & 0xff));
+    std::ofstream e(empty, std::ios::binary);
+  }
+  for (const auto& p : {garbage, empty}) {
+    auto r = face::FaceModels::load(p.string());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::model_corrupt);
+    CHECK(r.error().message.find(p.string()) != std::string::npos);
+  }
+  std::filesystem::remove(garbage);
+  std::filesystem::remove(empty);
+}
+
+TEST_CASE("the Debian model loads with 68 points") {
+  const auto m = test::default_models();
+  REQUIRE(m);
+  CHECK(m->landmark_model_path() == test::kDefaultModel);
+}
+
+TEST_CASE("face counts on real images") {
+  const auto data = test::shared_data();
+  if (!data) return;
+  const auto models = test::default_models();
+  const auto faces_in = [&](const char* rel) {
+    analysis::Analysis a(test::load_decoded(*data / rel), models);
+    return a.faces().size();
+  };
+  CHECK(faces_in("faces/face_recognition/two_people.jpg") == 2);
+  CHECK(faces_in("faces/dlib_examples_faces/dogs.jpg") == 0);
+  CHECK(faces_in("faces/deepface/img30.jpg") == 1);
+  CHECK(faces_in("faces/deepface/img33.jpg") == 1);
+  CHECK(faces_in("faces/HivisionIDPhotos/test0.jpg") == 1);
+}
+
+TEST_CASE("detect() is largest first and thread-safe on a shared const object") {
+  const auto data = test::shared_data();
+  if (!data) return;
+  const auto models = test::default_models();
+  cv::Mat grey = cv::imread((*data / "faces/face_recognition/two_people.jpg").string(), cv::IMREAD_GRAYSCALE);
+  REQUIRE(!grey.empty());
+  const auto ref = models->detect(grey);
+  REQUIRE(ref.size() == 2);
+  CHECK(ref[0].box.area() >= ref[1].box.area());
+  CHECK(ref[0].score > 0);
+  std::vector<std::vector<face::Detection>> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t) threads.emplace_back([&, t] { got[t] = models->detect(grey); });
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) {
+    REQUIRE(g.size() == ref.size());
+    for (size_t i = 0; i < g.size(); ++i) CHECK(g[i].box == ref[i].box);
+  }
+}
+
+TEST_CASE("landmark accuracy and yaw on HELEN / 300-W") {
+  const auto data = test::shared_data();
+  if (!data) return;
+  const auto dir = *data / "faces/helen_300W_testset";
+  const auto rows = read_selection(dir / "selection.csv");
+  REQUIRE(rows.size() == 40);
+  const auto models = test::default_models();
+  int frontal = 0, frontal_missed = 0, turned = 0, turned_missed = 0;
+  double err_detected = 0, err_all = 0;
+  int n_detected = 0;
+  int frontal_small_yaw = 0, turned_large_yaw = 0;
+  std::vector<double> errs;
+  double err_gt_box = 0, err_turned_detected = 0;
+  int n_turned_detected = 0;
+  for (const auto& row : rows) {
+    const bool is_frontal = row.group == "near_frontal";
+    const auto gt = read_pts(dir / (row.image.substr(0, row.image.rfind('.')) + ".pts"));
+    REQUIRE(gt.size() == 68);
+    analysis::Analysis a(test::load_decoded(dir / row.image), models);
+    const cv::Rect2f gt_box = cv::boundingRect(gt);
+    const cv::Point2f gt_c(gt_box.x + gt_box.width / 2, gt_box.y + gt_box.height / 2);
+    // The detection whose centre lies inside the annotated face (images may show other people).
+    const face::Detection* hit = nullptr;
+    for (const auto& d : a.faces()) {
+      const cv::Point2f c(d.box.x + d.box.width / 2, d.box.y + d.box.height / 2);
+      if (gt_box.contains(c) && cv::norm(c - gt_c) < 0.3 * gt_box.width) { hit = &d; break; }
+    }
+    (is_frontal ? frontal : turned)++;
+    face::Landmarks68 lm;
+    if (hit) {
+      lm = models->landmarks(a.grey(), hit->box);
+    } else {
+      (is_frontal ? frontal_missed : turned_missed)++;
+      lm = models->landmarks(a.grey(), gt_box);  // still measure the landmarks from the annotated box
+    }
+    const double e = normalised_error(lm, gt);
+    const face::Pose pose = face::estimate_pose(lm, a.grey().size());
+    const double yaw = pose.yaw_deg;
+    MESSAGE(row.image << " " << row.group << std::string(hit ? " detected" : " MISSED") << " err=" << e * 100 << "% yaw=" << yaw << " pitch=" << pose.pitch_deg);
+    if (is_frontal) {
+      err_gt_box += normalised_error(models->landmarks(a.grey(), gt_box), gt);
+      err_all += e;
+      errs.push_back(e);
+      if (hit) { err_detected += e; ++n_detected; }
+      frontal_small_yaw += std::abs(yaw) <= 10;
+    } else {
+      if (hit) { err_turned_detected += e; ++n_turned_detected; }
+      turned_large_yaw += std::abs(yaw) > 15;
+    }
+    // Sign, checked by eye: this one looks towards the image's left, that one towards its right.
+    if (row.image == "3016219064_1.jpg") CHECK(yaw < -15);
+    if (row.image == "3241295295_1.jpg") CHECK(yaw > 15);
+    // Pitch sign, by eye: a child looking down at a toy; a boy photographed from below (chin up).
+    if (row.image == "3209573417_2.jpg") CHECK(pose.pitch_deg < -15);
+    if (row.image == "3220050079_2.jpg") CHECK(pose.pitch_deg > 5);
+  }
+  REQUIRE(frontal == 30);
+  REQUIRE(turned == 10);
+  const double mean_all = err_all / frontal;
+  const double mean_det = n_detected ? err_detected / n_detected : 1.0;
+  MESSAGE("HELEN near-frontal: " << frontal - frontal_missed << "/30 detected; mean error (outer-eye norm) "
+          << mean_det * 100 << " % on detected faces, " << mean_all * 100 << " % on all 30 (GT box on misses); worst " << *std::max_element(errs.begin(), errs.end()) * 100 << " %");
+  MESSAGE("HELEN near-frontal from the annotated bounding box instead of the detector: mean error "
+          << err_gt_box / frontal * 100 << " %; turned faces, detected: mean error "
+          << (n_turned_detected ? err_turned_detected / n_turned_detected * 100 : 0) << " %");
+  MESSAGE("HELEN turned: " << turned - turned_missed << "/10 detected; |yaw| > 15 deg on " << turned_large_yaw
+          << "/10 turned; |yaw| <= 10 deg on " << frontal_small_yaw << "/30 near-frontal");
+  CHECK(mean_all <= 0.05);
+  CHECK(mean_det <= 0.05);
+  CHECK(frontal_missed <= 3);
+  CHECK(turned_large_yaw >= 8);
+  CHECK(frontal_small_yaw >= 27);
+}
