@@ -1,6 +1,7 @@
 // Shared pieces of the idphoto CLI: language, exit codes, printing. Uses only the public API.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,12 @@ int exit_code_for(const Report& r);
 // The exit-code paragraph every help text ends with.
 std::string exit_codes_help();
 
+// BMP, TIFF, PPM/PGM or WebP (by magic bytes; "" otherwise): formats the CLI reads through imgcodecs.
+std::string sniff_non_core(const std::vector<std::uint8_t>& bytes);
+// Such a file re-encoded as PNG in memory for the core (cmd_check.cpp); an unreadable error otherwise.
+std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const std::string& path,
+                                  std::vector<std::uint8_t>& png);
+
 // Subcommands; each returns the action to run after parsing.
 struct Command {
   CLI::App* app = nullptr;
@@ -44,5 +51,8 @@ Command add_check_command(CLI::App& root);
 Command add_profiles_command(CLI::App& root);
 Command add_checks_command(CLI::App& root);
 Command add_models_command(CLI::App& root);
+Command add_signature_command(CLI::App& root);
+Command add_fix_command(CLI::App& root);
+Command add_batch_command(CLI::App& root);
 
 }  // namespace idphoto::cli

@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "annotate.hpp"
 #include "cli.hpp"
 
 namespace idphoto::cli {
@@ -22,6 +23,7 @@ struct CheckArgs {
   bool json = false;
   Lang lang = Lang::en;
   std::string models;
+  std::string annotate;
 };
 
 std::string upper(std::string s) {
@@ -127,6 +129,27 @@ void restore_original(Report& r, const std::string& format, std::uint64_t bytes,
   }
 }
 
+}  // namespace
+
+std::string sniff_non_core(const std::vector<std::uint8_t>& bytes) { return sniff(bytes); }
+
+std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const std::string& path,
+                                  std::vector<std::uint8_t>& png) {
+  const std::string fmt = sniff(bytes);
+  try {
+    const cv::Mat img = cv::imdecode(bytes, cv::IMREAD_COLOR);
+    if (img.empty() || !cv::imencode(".png", img, png))
+      return Error{ErrorCode::unreadable,
+                   "'" + path + "' looks like " + upper(fmt) + " but cannot be decoded"};
+  } catch (const cv::Exception& e) {
+    return Error{ErrorCode::unreadable,
+                 "'" + path + "' (" + upper(fmt) + ") cannot be decoded: " + e.what()};
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 Report check_one(const Engine& engine, const Profile& profile, const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -165,18 +188,9 @@ Report check_one(const Engine& engine, const Profile& profile, const std::string
     return r;
   }
 
-  cv::Mat img;
   std::vector<std::uint8_t> png;
-  try {
-    img = cv::imdecode(bytes, cv::IMREAD_COLOR);
-    if (img.empty() || !cv::imencode(".png", img, png)) {
-      r.error = Error{ErrorCode::unreadable,
-                      "'" + path + "' looks like " + upper(fmt) + " but cannot be decoded"};
-      return r;
-    }
-  } catch (const cv::Exception& e) {
-    r.error = Error{ErrorCode::unreadable,
-                    "'" + path + "' (" + upper(fmt) + ") cannot be decoded: " + e.what()};
+  if (auto e = reencode_png(bytes, path, png)) {
+    r.error = *e;
     return r;
   }
   Report converted = engine.check_photo(png, profile, path);
@@ -207,6 +221,9 @@ Command add_check_command(CLI::App& root) {
   app->add_flag("--json", args->json,
                 "Print one JSON report per file and line (JSON Lines, schema_version 1)");
   add_lang_option(*app, args->lang);
+  app->add_option("--annotate", args->annotate,
+                  "Write OUT.png: the photo with landmarks, eye/crown/chin lines, the profile's allowed "
+                  "bands, the background outline and each failing check marked (one input only)");
   app->add_option(
       "--models", args->models,
       "Directory holding shape_predictor_68_face_landmarks.dat (default $IDPHOTO_MODEL_DIR, "
@@ -243,6 +260,10 @@ Command add_check_command(CLI::App& root) {
       std::cerr << "idphoto check: " << engine.error().message << "\n";
       return Exit::usage;
     }
+    if (!args->annotate.empty() && args->files.size() != 1) {
+      std::cerr << "idphoto check: --annotate takes exactly one input file\n";
+      return Exit::usage;
+    }
     const bool colour = !args->json && use_colour();
     int code = Exit::ok;
     for (const std::string& f : args->files) {
@@ -254,6 +275,15 @@ Command add_check_command(CLI::App& root) {
       }
       std::cout.flush();
       code = std::max(code, exit_code_for(r));
+      if (!args->annotate.empty() && !r.error) {
+        std::ifstream in(f, std::ios::binary);
+        const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string err = write_annotation(bytes, *engine, r, *profile, args->annotate);
+        if (!err.empty()) {
+          std::cerr << "idphoto check: " << err << "\n";
+          code = std::max(code, static_cast<int>(Exit::internal));
+        }
+      }
     }
     return code;
   };

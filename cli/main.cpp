@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
       "  idphoto profiles list                       the built-in profiles\n"
       "  idphoto checks                              every check and the rule it enforces\n"
       "  idphoto models                              the face models, their licences, presence\n"
+      "  idphoto signature clean sig.jpg -o up.jpg   black ink on white, centred, re-checked\n"
+      "  idphoto fix phone.jpg -o upload.jpg         crop, resize, encode into the KB window, re-check\n"
+      "  idphoto batch photos/ --report out.jsonl    a whole folder, resumable, on all cores\n"
       "\n" +
       exit_codes_help());
 
@@ -29,6 +32,9 @@ int main(int argc, char** argv) {
   commands.push_back(add_profiles_command(app));
   commands.push_back(add_checks_command(app));
   commands.push_back(add_models_command(app));
+  commands.push_back(add_signature_command(app));
+  commands.push_back(add_fix_command(app));
+  commands.push_back(add_batch_command(app));
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,8 @@
 
 #include "idphoto/version.hpp"
 
+// The library is built with hidden visibility; everything declared here is its exported C++ API.
+#pragma GCC visibility push(default)
 namespace idphoto {
 
 // Error codes; names (error_code_name) are the report JSON's "error.code" values. Append only.
@@ -155,12 +157,74 @@ struct CheckInfo {
 };
 std::vector<CheckInfo> list_checks();
 
+// Where the photo audit looked, for drawing an annotated picture. Full-size px of the image as
+// oriented (width × height); y grows downwards.
+struct PhotoOverlay {
+  struct Region {
+    std::string name;  // "face", "eye_left", "eye_right", "cheek_left", "cheek_right", "mouth", "clothing", "forehead"
+    int x = 0, y = 0, w = 0, h = 0;
+  };
+  int width = 0;
+  int height = 0;
+  std::vector<std::pair<float, float>> landmarks;  // 68 points (iBUG order); empty when no face
+  std::optional<std::pair<double, double>> left_eye, right_eye;  // eye centres
+  std::optional<double> crown_y;  // top of the head; none when not found
+  std::optional<double> chin_y;
+  std::vector<std::vector<std::pair<int, int>>> background_outline;  // contours of the background mask
+  std::vector<Region> regions;
+
+  // The landmarks, head lines, background mask outline and measured regions that check_photo judges
+  // (same decode, models and analysis), for `check --annotate`. Errors as check_photo's report.error.
+  static Result<PhotoOverlay> of(const class Engine& engine, std::span<const std::uint8_t> bytes);
+};
+
 struct ModelInfo {
   std::string name;
   std::string path;
   std::uint64_t bytes = 0;
   std::string licence;
   std::string provided_by;  // Debian package
+};
+
+// `fix`: options and result (CONTRACTS.md: fix --json adds "output", "before", "after").
+struct FixOptions {
+  std::string background = "keep";  // keep | white | blue | red | #rrggbb (names per the profile)
+  std::string output_name;           // echoed as "output" in the JSON; empty: null
+};
+
+struct FixResult {
+  std::vector<std::uint8_t> output;  // the encoded photo; empty when refused or when it does not pass
+  std::string output_format;         // "jpeg" | "png"
+  Report before;                     // the source as judged (a scaled decode may be used)
+  std::optional<Report> after;       // the output re-checked by the same engine; none when refused
+  bool refused = false;              // no fix was attempted or none repairs what fails
+  std::vector<Finding> refusal;      // why, by check id (status fail, fixable false)
+  std::vector<LocalText> changes;    // what the fix did, in order
+  bool background_replaced = false;
+  std::vector<std::pair<std::string, double>> timing_ms;
+
+  Verdict verdict() const;  // pass only when an output exists and its re-check passes
+  bool passed() const { return verdict() == Verdict::pass; }
+  std::string to_json() const;  // the report shape plus "output", "before", "after", "fix"
+};
+
+// Signature cleaning (CONTRACTS.md: `idphoto signature clean`).
+struct SignatureOptions {
+  std::optional<int> rotate;  // clockwise quarter turn 0|90|180|270 forced; none: detected
+  bool transparent = false;   // PNG output with transparent paper (when the profile allows PNG)
+  bool annotate = false;      // also draw the ink box, removed lines and the placement (PNG)
+};
+
+struct SignatureResult {
+  Report before;                     // the input as uploaded (kind "signature")
+  std::optional<Report> after;       // the cleaned output re-checked; none when nothing was made
+  std::vector<std::uint8_t> output;  // encoded output; empty when it cannot be made
+  std::string output_format;         // "jpeg" | "png"
+  std::vector<std::uint8_t> annotation;  // PNG when options.annotate
+  std::vector<LocalText> changes;    // what cleaning did (colour turned black, turned 90°, lines removed)
+  std::vector<LocalText> warnings;   // e.g. 180° turn uncertain
+  bool passed() const { return after && !output.empty() && after->verdict() == Verdict::pass; }
+  std::string to_json() const;       // the report shape with "before", "after", "output", "changes"
 };
 
 struct EngineImpl;  // internal
@@ -176,6 +240,22 @@ class Engine {
   Report check_photo(std::span<const std::uint8_t> bytes, const Profile& profile,
                      std::string_view input_name = "") const;
 
+  // Crops, levels, resamples, optionally replaces the background and encodes bytes into a photo that
+  // meets the profile, then re-checks it. Never throws; refusals and errors are in the result.
+  FixResult fix_photo(std::span<const std::uint8_t> bytes, const Profile& profile,
+                      const FixOptions& options = {}, std::string_view input_name = "") const;
+
+  // Judges a signature image as uploaded against a signature profile (default cn-signature).
+  Report check_signature(std::span<const std::uint8_t> bytes, const Profile& profile,
+                         std::string_view input_name = "") const;
+  // Turns a photographed or scanned signature into black ink on white, centred on the profile's
+  // canvas, encoded per profile, then re-checks it. Never throws.
+  SignatureResult clean_signature(std::span<const std::uint8_t> bytes, const Profile& profile,
+                                  const SignatureOptions& options = {},
+                                  std::string_view input_name = "") const;
+  // The binarization step alone at the input's size: 8-bit grey PNG, ink 0, background 255.
+  Result<std::vector<std::uint8_t>> binarize_signature(std::span<const std::uint8_t> bytes) const;
+
   const EngineImpl& impl() const { return *impl_; }
 
  private:
@@ -184,3 +264,4 @@ class Engine {
 };
 
 }  // namespace idphoto
+#pragma GCC visibility pop

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "analysis/appearance.hpp"
 #include "analysis/crown_estimate.hpp"
 #include "face/head_pose.hpp"
 
@@ -67,6 +68,7 @@ struct Analysis::Impl {
   mutable bool colour_done = false;
   mutable double mean_chroma = 0;
   mutable bool greyscale = false;
+  mutable std::unique_ptr<Appearance> appearance;
 
   void ensure_grey() const {
     if (grey_done) return;
@@ -200,6 +202,17 @@ double Analysis::mean_chroma() const {
     impl_->colour_done = true;
   }
   return impl_->mean_chroma;
+}
+
+const Appearance& Analysis::appearance() const {
+  if (!impl_->appearance) {
+    try {
+      impl_->appearance = std::make_unique<Appearance>(compute_appearance(*this));
+    } catch (const std::exception&) {
+      impl_->appearance = std::make_unique<Appearance>();
+    }
+  }
+  return *impl_->appearance;
 }
 
 bool Analysis::is_greyscale() const {

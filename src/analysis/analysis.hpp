@@ -13,6 +13,8 @@
 
 namespace idphoto::analysis {
 
+struct Appearance;  // analysis/appearance.hpp
+
 // The main face. Coordinates are full-size pixels of the file as oriented (image().width × height),
 // whatever scale the image was decoded at; y grows downwards.
 struct Head {
@@ -62,6 +64,10 @@ class Analysis {
   // Colour statistics over the whole image.
   double mean_chroma() const;       // mean of max(R,G,B) − min(R,G,B), 0..255
   bool is_greyscale() const;        // stored grey, or every pixel neutral (chroma ≤ 2)
+
+  // Face luminance, halves, cheeks, eyes, regions below the chin and above the forehead, background
+  // colour/flatness/shadow: computed once on first use (analysis/appearance.hpp).
+  const Appearance& appearance() const;
 
   struct Impl;
 

@@ -11,6 +11,9 @@
 namespace idphoto::analysis {
 class Analysis;
 }
+namespace idphoto::signature {
+struct InkAnalysis;
+}
 
 namespace idphoto::checks {
 
@@ -35,6 +38,8 @@ struct CheckDef {
   // exception into a not_assessed finding with the reason, and the other checks still run.
   Finding (*run)(const analysis::Analysis& a, const Params& p);
   std::string_view unit = {};  // unit of Finding::value (docs and listings)
+  // Signature checks (kind "signature") read the ink analysis instead; run is then nullptr.
+  Finding (*run_signature)(const signature::InkAnalysis& a, const Params& p) = nullptr;
 };
 
 // Every check, in report order.

@@ -162,7 +162,7 @@ std::optional<std::string> validate_document(const json& j) {
           continue;
         }
         auto it = std::find_if(def->params.begin(), def->params.end(),
-                               [&](const checks::ParamSpec& s) { return s.name == name; });
+                               [&name = name](const checks::ParamSpec& s) { return s.name == name; });
         if (it == def->params.end())
           return pf + ": unknown parameter (allowed: " + param_names(*def) + ")";
         if (v.is_null()) continue;  // removes an inherited value
@@ -198,7 +198,7 @@ Result<json> parse(std::string_view text) {
   if (auto e = precheck(text)) return bad(*e);
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     std::string what = e.what();
     if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
     return bad("profile JSON: " + what);

@@ -41,7 +41,12 @@ TEST_CASE("the compliant cn-1inch sample passes every check") {
   INFO(describe(r));
   CHECK(r.verdict() == Verdict::pass);
   CHECK(r.findings.size() == Profile::builtin("cn-1inch")->data().checks.size());
-  for (const auto& f : r.findings) CHECK_MESSAGE(f.status == Status::pass, f.id);
+  for (const auto& f : r.findings) {
+    // The portrait's smile shows teeth: cn-1inch warns about it (the CPTA tool does not reject on
+    // expression); every other check passes.
+    if (f.id == "photo.face.mouth_closed") CHECK(f.status == Status::warn);
+    else CHECK_MESSAGE(f.status == Status::pass, f.id);
+  }
   REQUIRE(r.image);
   CHECK(r.image->width == 295);
   CHECK(r.image->height == 413);

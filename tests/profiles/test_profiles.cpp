@@ -66,11 +66,18 @@ TEST_CASE("every built-in profile loads, with its own id and a valid kind") {
   CHECK(Profile::builtin(Profile::default_id("signature"))->kind() == "signature");
 }
 
+// cn-1inch runs every photo check of the registry (signature checks are the signature profile's).
+static std::size_t photo_check_count() {
+  std::size_t n = 0;
+  for (const auto* d : checks::registry()) n += d->kind == "photo";
+  return n;
+}
+
 TEST_CASE("cn-1inch holds the CPTA numbers") {
   auto p = Profile::builtin("cn-1inch");
   REQUIRE(p.ok());
   CHECK(p->kind() == "photo");
-  CHECK(p->data().checks.size() == checks::registry().size());
+  CHECK(p->data().checks.size() == photo_check_count());
   CHECK(params_of(*p, "photo.file.format")->strings("allowed") == std::vector<std::string>{"jpeg"});
   check_range(*p, "photo.file.size", "kb", 10, 30);
   check_range(*p, "photo.image.dimensions", "width", 295, 295);
@@ -130,7 +137,7 @@ TEST_CASE("a user profile extends a built-in: merge patch, null removes, enabled
   CHECK(params_of(*p, "photo.face.ied") == nullptr);
   CHECK(params_of(*p, "photo.image.dpi") == nullptr);
   check_range(*p, "photo.file.size", "kb", std::nullopt, 50);
-  CHECK(p->data().checks.size() == checks::registry().size() - 2);
+  CHECK(p->data().checks.size() == photo_check_count() - 2);
   // to_json is the merged, self-contained profile and loads again to the same thing
   CHECK(p->data().merged["extends"].is_null());
   auto again = Profile::from_json(p->to_json());

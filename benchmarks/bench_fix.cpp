@@ -1,0 +1,131 @@
+// `fix` to cn-1inch: whole pipeline (scaled decode → re-check) on a 10 MP, a 14 MP and a 576×768 JPEG, the
+// same on a progressive copy, background replacement separately, and the naive path (full decode, HOG over
+// the full image, landmarks: bench::DlibBaseline) in the same run. Medians go to docs/performance.md.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "baseline_dlib.hpp"
+#include "idphoto/idphoto.hpp"
+#include "io/decode.hpp"
+#include "io/encode.hpp"
+
+namespace fs = std::filesystem;
+using namespace idphoto;
+
+namespace {
+
+const std::string model_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+
+fs::path data_dir() {
+  if (const char* e = std::getenv("IDPHOTO_SHARED_DATA")) return e;
+  return IDPHOTO_SHARED_DATA_DIR;
+}
+
+std::vector<std::uint8_t> slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+const Engine& engine() {
+  static Engine e = [] {
+    auto r = Engine::create();
+    if (!r) {
+      std::fprintf(stderr, "engine: %s\n", r.error().message.c_str());
+      std::exit(2);
+    }
+    return std::move(r.value());
+  }();
+  return e;
+}
+
+const Profile& profile() {
+  static Profile p = Profile::builtin("cn-1inch").value();
+  return p;
+}
+
+const bench::DlibBaseline& baseline() {
+  static bench::DlibBaseline b(model_path);
+  return b;
+}
+
+struct Input {
+  std::string label;
+  fs::path path;
+  std::vector<std::uint8_t> bytes;
+};
+
+std::vector<Input>& inputs() {
+  static std::vector<Input> v;
+  return v;
+}
+
+void BM_fix(benchmark::State& st, const Input* in, std::string background) {
+  FixOptions o;
+  o.background = background;
+  bool passed = false;
+  for (auto _ : st) {
+    FixResult r = engine().fix_photo(in->bytes, profile(), o, in->label);
+    passed = r.passed();
+    benchmark::DoNotOptimize(r.output.data());
+  }
+  st.counters["passed"] = passed ? 1 : 0;
+}
+
+void BM_naive(benchmark::State& st, const Input* in) {
+  int faces = 0;
+  for (auto _ : st) faces = baseline().run(in->path.string());
+  st.counters["faces"] = faces;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const fs::path d = data_dir();
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"10MP_3593x2848", "faces/helen_300W_testset/3213949024_1.jpg"},
+      {"14MP_3162x4434_turned", "faces/helen_300W_testset/3081187199_1.jpg"},
+      {"576x768_test0", "faces/HivisionIDPhotos/test0.jpg"},
+      {"1453x1004_img30", "faces/deepface/img30.jpg"},
+  };
+  for (const auto& [label, rel] : files) {
+    if (!fs::exists(d / rel)) {
+      std::fprintf(stderr, "missing %s: benchmarks need ../shared/data\n", (d / rel).c_str());
+      return 1;
+    }
+    inputs().push_back({label, d / rel, slurp(d / rel)});
+  }
+  // A progressive copy of the 10 MP photo (full size, quality 92), written to a temporary file for the baseline.
+  {
+    auto dec = io::decode(inputs()[0].bytes, Limits{});
+    if (dec) {
+      io::JpegEncodeOptions o;
+      o.quality = 92;
+      o.progressive = true;
+      if (auto enc = io::encode_jpeg(dec->bgr, o)) {
+        const fs::path tmp = fs::temp_directory_path() / "idphoto_bench_progressive.jpg";
+        std::ofstream(tmp, std::ios::binary).write(reinterpret_cast<const char*>(enc->data()),
+                                                   static_cast<std::streamsize>(enc->size()));
+        inputs().push_back({"10MP_progressive", tmp, std::move(enc.value())});
+      }
+    }
+  }
+  (void)engine();
+  (void)baseline();
+  for (const Input& in : inputs()) {
+    benchmark::RegisterBenchmark(("fix/keep/" + in.label).c_str(), BM_fix, &in, std::string("keep"))
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("fix/white/" + in.label).c_str(), BM_fix, &in, std::string("white"))
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("naive_decode_detect_landmarks/" + in.label).c_str(), BM_naive, &in)
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

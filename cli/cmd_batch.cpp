@@ -1,0 +1,663 @@
+// `idphoto batch`: many files, one shared engine, N worker threads, a resumable report. docs/batch.md.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <concepts>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <span>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "batch_report.hpp"
+#include "cli.hpp"
+
+namespace idphoto::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct BatchArgs {
+  std::vector<std::string> inputs;
+  std::string profile;
+  std::string kind = "photo";
+  std::string fix_dir;
+  std::string report;
+  bool resume = false;
+  std::string shard;
+  int jobs = 0;
+  std::string sheet;
+  std::string models;
+  Lang lang = Lang::en;
+};
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_sigint(int) {
+  g_stop.store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+// Signature checking and fixing come from other issues; used when the engine has them.
+template <class E>
+concept HasCheckSignature = requires(const E& e, std::span<const std::uint8_t> b, const Profile& p,
+                                     std::string_view n) {
+  { e.check_signature(b, p, n) } -> std::convertible_to<Report>;
+};
+
+template <class E>
+Report check_signature_if_any(const E& e, std::span<const std::uint8_t> b, const Profile& p,
+                              std::string_view n) {
+  if constexpr (HasCheckSignature<E>) {
+    return e.check_signature(b, p, n);
+  } else {
+    Report r;
+    r.input = std::string(n);
+    r.profile = p.id();
+    r.kind = "signature";
+    r.error = Error{ErrorCode::internal, "signature checks are not available in this build"};
+    return r;
+  }
+}
+
+constexpr bool kHasSignature = HasCheckSignature<Engine>;
+
+bool image_extension(const fs::path& p) {
+  static const std::set<std::string> exts = {".jpg", ".jpeg", ".jpe", ".jfif", ".png",
+                                             ".bmp", ".tif",  ".tiff", ".webp", ".ppm",
+                                             ".pgm", ".pnm",  ".heic", ".heif", ".avif",
+                                             ".gif"};
+  std::string e = p.extension().string();
+  for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return exts.count(e) > 0;
+}
+
+bool list_extension(const fs::path& p) {
+  std::string e = p.extension().string();
+  for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return e == ".txt" || e == ".lst" || e == ".list";
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return s.substr(i);
+}
+
+void read_list(std::istream& in, std::vector<BatchItem>& out) {
+  std::string line;
+  while (std::getline(in, line)) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    out.push_back({line, fs::path(line).lexically_normal().generic_string()});
+  }
+}
+
+// Expands INPUT arguments; false (with a message) on a usage error.
+bool collect_inputs(const std::vector<std::string>& args, std::vector<BatchItem>& out) {
+  for (const std::string& a : args) {
+    if (a == "-") {
+      read_list(std::cin, out);
+      continue;
+    }
+    std::error_code ec;
+    const auto st = fs::status(a, ec);
+    if (!ec && fs::is_directory(st)) {
+      std::vector<BatchItem> found;
+      fs::recursive_directory_iterator it(a, fs::directory_options::skip_permission_denied, ec);
+      if (ec) {
+        std::cerr << "idphoto batch: cannot list '" << a << "': " << ec.message() << "\n";
+        return false;
+      }
+      for (auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
+        if (ec) break;
+        std::error_code e2;
+        if (!it->is_regular_file(e2) || !image_extension(it->path())) continue;
+        const fs::path rel = it->path().lexically_relative(a);
+        found.push_back({it->path().generic_string(), rel.generic_string()});
+      }
+      std::sort(found.begin(), found.end(),
+                [](const BatchItem& x, const BatchItem& y) { return x.path < y.path; });
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (!ec && fs::is_regular_file(st) && list_extension(a)) {
+      std::ifstream in(a);
+      if (!in) {
+        std::cerr << "idphoto batch: cannot read the list file '" << a << "'\n";
+        return false;
+      }
+      read_list(in, out);
+    } else {
+      // A single file (or a missing one: reported as unreadable, never a usage error).
+      out.push_back({a, fs::path(a).lexically_normal().generic_string()});
+    }
+  }
+  std::unordered_set<std::string> seen;
+  std::vector<BatchItem> unique;
+  for (auto& i : out) {
+    if (seen.insert(i.path).second) unique.push_back(std::move(i));
+  }
+  out = std::move(unique);
+  return true;
+}
+
+Report error_report(const std::string& name, const std::string& profile, const std::string& kind,
+                    ErrorCode code, const std::string& msg) {
+  Report r;
+  r.input = name;
+  r.profile = profile;
+  r.kind = kind;
+  r.error = Error{code, msg};
+  return r;
+}
+
+cv::Mat thumbnail(const std::vector<std::uint8_t>& bytes, const Report& r) {
+  constexpr int kW = 150, kH = 200;
+  try {
+    int flag = cv::IMREAD_COLOR;
+    if (r.image) {
+      const int big = std::max(r.image->width, r.image->height);
+      if (big > 8 * kH) {
+        flag = cv::IMREAD_REDUCED_COLOR_8;
+      } else if (big > 4 * kH) {
+        flag = cv::IMREAD_REDUCED_COLOR_4;
+      } else if (big > 2 * kH) {
+        flag = cv::IMREAD_REDUCED_COLOR_2;
+      }
+    }
+    cv::Mat img = cv::imdecode(bytes, flag);
+    if (img.empty()) return {};
+    const double s = std::min(double(kW) / img.cols, double(kH) / img.rows);
+    cv::Mat small;
+    cv::resize(img, small, cv::Size(std::max(1, int(img.cols * s)), std::max(1, int(img.rows * s))),
+               0, 0, cv::INTER_AREA);
+    cv::Mat cell(kH, kW, CV_8UC3, cv::Scalar(235, 235, 235));
+    small.copyTo(cell(cv::Rect((kW - small.cols) / 2, (kH - small.rows) / 2, small.cols, small.rows)));
+    return cell;
+  } catch (const cv::Exception&) {
+    return {};
+  }
+}
+
+struct SheetEntry {
+  cv::Mat thumb;
+  std::string name;
+  std::string reason;
+};
+
+std::string ascii_only(const std::string& s, std::size_t max) {
+  std::string o;
+  for (unsigned char c : s) {
+    if (o.size() >= max) break;
+    o.push_back(c >= 32 && c < 127 ? static_cast<char>(c) : '?');
+  }
+  return o;
+}
+
+// Thumbnails of failures in a grid, each with its file name and main reason (Hershey: ASCII only).
+bool write_sheet(const std::string& path, const std::vector<SheetEntry>& entries, std::size_t more) {
+  constexpr int kW = 150, kH = 200, kCapH = 44, kCols = 8;
+  const int n = static_cast<int>(entries.size());
+  const int cols = std::max(1, std::min(kCols, n));
+  const int rows = std::max(1, (n + cols - 1) / cols);
+  const int footer = more > 0 ? 24 : 0;
+  cv::Mat sheet(rows * (kH + kCapH) + footer, cols * kW, CV_8UC3, cv::Scalar(255, 255, 255));
+  for (int i = 0; i < n; ++i) {
+    const int x = (i % cols) * kW, y = (i / cols) * (kH + kCapH);
+    const SheetEntry& e = entries[static_cast<std::size_t>(i)];
+    if (!e.thumb.empty()) e.thumb.copyTo(sheet(cv::Rect(x, y, kW, kH)));
+    cv::rectangle(sheet, cv::Rect(x, y, kW, kH + kCapH), cv::Scalar(200, 200, 200), 1);
+    cv::putText(sheet, ascii_only(fs::path(e.name).filename().string(), 24), {x + 3, y + kH + 14},
+                cv::FONT_HERSHEY_PLAIN, 0.8, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+    const std::string reason = ascii_only(e.reason, 52);
+    cv::putText(sheet, reason.substr(0, 26), {x + 3, y + kH + 28}, cv::FONT_HERSHEY_PLAIN, 0.75,
+                cv::Scalar(0, 0, 200), 1, cv::LINE_AA);
+    if (reason.size() > 26)
+      cv::putText(sheet, reason.substr(26), {x + 3, y + kH + 40}, cv::FONT_HERSHEY_PLAIN, 0.75,
+                  cv::Scalar(0, 0, 200), 1, cv::LINE_AA);
+  }
+  if (more > 0)
+    cv::putText(sheet, "... and " + std::to_string(more) + " more failures (see the report)",
+                {4, rows * (kH + kCapH) + 16}, cv::FONT_HERSHEY_PLAIN, 1.0, cv::Scalar(0, 0, 0), 1,
+                cv::LINE_AA);
+  try {
+    return cv::imwrite(path, sheet);
+  } catch (const cv::Exception&) {
+    return false;
+  }
+}
+
+struct Shard {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;
+};
+
+bool parse_shard(const std::string& s, Shard& out) {
+  const auto slash = s.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    std::size_t a = 0, b = 0;
+    const long long i = std::stoll(s.substr(0, slash), &a);
+    const long long n = std::stoll(s.substr(slash + 1), &b);
+    if (a != slash || b != s.size() - slash - 1 || n < 1 || i < 0 || i >= n) return false;
+    out.index = static_cast<std::uint64_t>(i);
+    out.count = static_cast<std::uint64_t>(n);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::string duration_text(double s) {
+  if (!(s >= 0) || s > 1e7) return "--:--";
+  const long t = static_cast<long>(s + 0.5);
+  char buf[32];
+  if (t >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
+  }
+  return buf;
+}
+
+const std::map<std::string, LocalText>& check_titles() {
+  static const std::map<std::string, LocalText> m = [] {
+    std::map<std::string, LocalText> t;
+    for (const CheckInfo& c : list_checks()) t[c.id] = c.title;
+    return t;
+  }();
+  return m;
+}
+
+int run_batch(const BatchArgs& args) {
+  const bool zh = args.lang == Lang::zh;
+  // Everything that can be a usage error is decided before any input is read (CONTRACTS.md).
+  if (args.kind != "photo" && args.kind != "signature") {
+    std::cerr << "idphoto batch: --kind must be photo or signature\n";
+    return Exit::usage;
+  }
+  if (args.kind == "signature" && !kHasSignature) {
+    std::cerr << "idphoto batch: --kind signature is not available in this build (the engine has "
+                 "no signature checks yet)\n";
+    return Exit::usage;
+  }
+  if (!args.fix_dir.empty()) {
+    std::cerr << "idphoto batch: --fix-dir is not available in this build (the engine has no "
+                 "`fix` yet); run without it to check only\n";
+    return Exit::usage;
+  }
+  Shard shard;
+  if (!args.shard.empty() && !parse_shard(args.shard, shard)) {
+    std::cerr << "idphoto batch: --shard must be i/N with 0 <= i < N (e.g. 0/4), got '"
+              << args.shard << "'\n";
+    return Exit::usage;
+  }
+  ReportFormat fmt = ReportFormat::none;
+  if (!args.report.empty()) {
+    fmt = report_format_for(args.report);
+    if (fmt == ReportFormat::none) {
+      std::cerr << "idphoto batch: --report must end in .jsonl or .csv, got '" << args.report
+                << "'\n";
+      return Exit::usage;
+    }
+  }
+  if (args.resume && args.report.empty()) {
+    std::cerr << "idphoto batch: --resume needs --report FILE (the report it continues)\n";
+    return Exit::usage;
+  }
+  if (!args.sheet.empty()) {
+    std::string e = fs::path(args.sheet).extension().string();
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (e != ".jpg" && e != ".jpeg" && e != ".png") {
+      std::cerr << "idphoto batch: --sheet must end in .jpg, .jpeg or .png\n";
+      return Exit::usage;
+    }
+  }
+  const std::string pid = args.profile.empty() ? Profile::default_id(args.kind) : args.profile;
+  auto profile = Profile::resolve(pid);
+  if (!profile) {
+    std::cerr << "idphoto batch: bad profile '" << pid << "': " << profile.error().message << "\n";
+    return Exit::usage;
+  }
+  if (profile->kind() != args.kind) {
+    std::cerr << "idphoto batch: profile '" << profile->id() << "' is a " << profile->kind()
+              << " profile but --kind is " << args.kind << "\n";
+    return Exit::usage;
+  }
+  EngineOptions opts;
+  opts.model_dir = args.models;
+  auto engine_r = Engine::create(opts);
+  if (!engine_r) {
+    std::cerr << "idphoto batch: " << engine_r.error().message << "\n";
+    return Exit::usage;
+  }
+  const Engine& engine = *engine_r;
+
+  std::vector<BatchItem> items;
+  if (!collect_inputs(args.inputs, items)) return Exit::usage;
+  const std::size_t listed = items.size();
+  if (shard.count > 1) {
+    std::erase_if(items, [&](const BatchItem& i) { return shard_of(i.key, shard.count) != shard.index; });
+  }
+
+  // The report: resumed (done inputs skipped, the file rewritten without stale or torn lines) or new.
+  std::unique_ptr<ReportWriter> writer;
+  std::size_t skipped = 0;
+  if (!args.report.empty()) {
+    std::string err;
+    std::unordered_set<std::string> done;
+    writer = ReportWriter::open(args.report, fmt, args.resume, done, err);
+    if (!writer) {
+      std::cerr << "idphoto batch: " << err << "\n";
+      return Exit::internal;
+    }
+    if (!done.empty()) {
+      std::erase_if(items, [&](const BatchItem& i) {
+        const bool d = done.count(i.path) > 0;
+        skipped += d ? 1 : 0;
+        return d;
+      });
+    }
+  }
+
+  const int jobs = std::max(1, args.jobs > 0 ? args.jobs
+                                             : static_cast<int>(std::thread::hardware_concurrency()));
+  cv::setNumThreads(0);  // each worker runs OpenCV on its own thread only
+
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  std::size_t n_done = 0, n_pass = 0, n_fail = 0, n_error = 0;
+  std::map<std::string, std::size_t> reasons, error_codes;
+  std::vector<SheetEntry> sheet_entries;
+  std::size_t sheet_more = 0;
+  constexpr std::size_t kSheetMax = 400;
+  int code = Exit::ok;
+  bool write_failed = false;
+  const auto t0 = Clock::now();
+  auto last_draw = t0 - std::chrono::seconds(1);
+  const std::size_t total = items.size();
+
+  auto draw = [&](bool final) {
+    const double el = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double rate = el > 0 ? n_done / el : 0;
+    const double eta = rate > 0 ? (total - n_done) / rate : -1;
+    const int width = 24;
+    const int filled = total ? static_cast<int>(width * n_done / total) : width;
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.append(static_cast<std::size_t>(width - filled), '-');
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "\r[%s] %zu/%zu  %.0f/s  ETA %s  %s %zu  %s %zu\033[K%s",
+                  bar.c_str(), n_done, total, rate, duration_text(eta).c_str(),
+                  zh ? "不合格" : "failed", n_fail, zh ? "错误" : "errors", n_error,
+                  final ? "\n" : "");
+    std::cerr << buf << std::flush;
+  };
+
+  std::signal(SIGINT, on_sigint);
+  std::signal(SIGTERM, on_sigint);
+
+  auto worker = [&]() {
+    std::vector<std::uint8_t> bytes;
+    for (;;) {
+      if (g_stop.load()) return;
+      const std::size_t k = next.fetch_add(1);
+      if (k >= items.size()) return;
+      const BatchItem& item = items[k];
+      const auto t_file = Clock::now();
+      FileStamp stamp;
+      Report r;
+      bytes.clear();
+      try {
+        std::error_code ec;
+        const auto st = fs::status(item.path, ec);
+        if (ec || !fs::exists(st)) {
+          r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
+                           "cannot read '" + item.path + "': no such file");
+        } else if (!fs::is_regular_file(st)) {
+          r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
+                           "cannot read '" + item.path + "': not a regular file");
+        } else {
+          stamp = file_stamp(item.path);
+          const auto max = engine.options().limits.max_bytes;
+          if (max > 0 && stamp.size > max) {
+            r = error_report(item.path, profile->id(), args.kind, ErrorCode::limit_exceeded,
+                             "'" + item.path + "' is " + std::to_string(stamp.size) +
+                                 " bytes; the limit is " + std::to_string(max) + " bytes");
+          } else {
+            std::FILE* f = std::fopen(item.path.c_str(), "rb");
+            if (!f) {
+              r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
+                               "cannot read '" + item.path + "': permission denied or unreadable");
+            } else {
+              bytes.resize(static_cast<std::size_t>(stamp.size));
+              const std::size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
+              const bool err = std::ferror(f) != 0;
+              std::fclose(f);
+              bytes.resize(got);
+              if (err) {
+                r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
+                                 "error while reading '" + item.path + "'");
+              } else if (args.kind == "signature") {
+                r = check_signature_if_any(engine, bytes, *profile, item.path);
+              } else {
+                r = engine.check_photo(bytes, *profile, item.path);
+              }
+            }
+          }
+        }
+      } catch (const std::exception& e) {
+        r = error_report(item.path, profile->id(), args.kind, ErrorCode::internal,
+                         std::string("internal error: ") + e.what());
+      }
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_file).count();
+      const Verdict v = r.verdict();
+      const Finding* first_fail = nullptr;
+      for (const Finding& f : r.findings) {
+        if (f.status == Status::fail) {
+          first_fail = &f;
+          break;
+        }
+      }
+      cv::Mat thumb;
+      if (!args.sheet.empty() && v == Verdict::fail) thumb = thumbnail(bytes, r);
+
+      std::lock_guard<std::mutex> lock(mu);
+      if (writer && !write_failed) {
+        if (!writer->append(item.path, stamp, r, ms)) write_failed = true;
+      }
+      ++n_done;
+      code = std::max(code, exit_code_for(r));
+      if (v == Verdict::pass) {
+        ++n_pass;
+      } else if (v == Verdict::fail) {
+        ++n_fail;
+        for (const Finding& f : r.findings)
+          if (f.status == Status::fail) ++reasons[f.id];
+        if (!args.sheet.empty()) {
+          if (sheet_entries.size() < kSheetMax) {
+            sheet_entries.push_back({std::move(thumb), item.path,
+                                     first_fail ? first_fail->message.en : std::string()});
+          } else {
+            ++sheet_more;
+          }
+        }
+      } else {
+        ++n_error;
+        ++error_codes[std::string(error_code_name(r.error->code))];
+      }
+      if (tty) {
+        const auto now = Clock::now();
+        if (now - last_draw > std::chrono::milliseconds(100)) {
+          last_draw = now;
+          draw(false);
+        }
+      } else {
+        std::string line;
+        if (v == Verdict::pass) {
+          line = std::string(zh ? "合格    " : "PASS   ") + item.path;
+        } else if (v == Verdict::fail) {
+          line = std::string(zh ? "不合格  " : "FAIL   ") + item.path;
+          if (first_fail) line += "  " + pick(first_fail->message, args.lang) + " [" + first_fail->id + "]";
+        } else {
+          line = std::string(zh ? "错误    " : "ERROR  ") + item.path + "  " +
+                 std::string(error_code_name(r.error->code)) + ": " + r.error->message;
+        }
+        std::cout << line << "\n" << std::flush;
+      }
+      if (write_failed) g_stop.store(true);
+    }
+  };
+
+  std::vector<std::thread> pool;
+  const int nthreads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs),
+                                                              std::max<std::size_t>(1, total)));
+  for (int i = 0; i < nthreads; ++i) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (tty) draw(true);
+  const bool interrupted = g_stop.load() && !write_failed;
+  if (writer && !writer->close()) write_failed = true;
+
+  bool sheet_failed = false;
+  if (!args.sheet.empty()) sheet_failed = !write_sheet(args.sheet, sheet_entries, sheet_more);
+
+  // Summary.
+  const double el = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::ostringstream s;
+  char head[256];
+  if (zh) {
+    std::snprintf(head, sizeof head, "已检查 %zu 个文件，用时 %.1f 秒（%.0f 个/秒，%d 线程）：", n_done,
+                  el, el > 0 ? n_done / el : 0.0, nthreads);
+    s << head << n_pass << " 合格，" << n_fail << " 不合格，" << n_error << " 无法读取";
+    if (skipped) s << "；跳过 " << skipped << " 个（报告中已有）";
+    if (shard.count > 1)
+      s << "；分片 " << shard.index << "/" << shard.count << "（共 " << listed << " 个输入）";
+  } else {
+    std::snprintf(head, sizeof head, "Checked %zu files in %.1f s (%.0f/s, %d jobs): ", n_done, el,
+                  el > 0 ? n_done / el : 0.0, nthreads);
+    s << head << n_pass << " passed, " << n_fail << " failed, " << n_error << " unreadable";
+    if (skipped) s << "; " << skipped << " skipped (already in the report)";
+    if (shard.count > 1)
+      s << "; shard " << shard.index << "/" << shard.count << " of " << listed << " inputs";
+  }
+  s << "\n";
+  if (!reasons.empty()) {
+    std::vector<std::pair<std::size_t, std::string>> top;
+    for (const auto& [id, n] : reasons) top.emplace_back(n, id);
+    std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    s << (zh ? "最常见的不合格原因：\n" : "Most common failure reasons:\n");
+    for (std::size_t i = 0; i < top.size() && i < 8; ++i) {
+      auto it = check_titles().find(top[i].second);
+      char line[64];
+      std::snprintf(line, sizeof line, "  %6zu  ", top[i].first);
+      s << line << top[i].second;
+      if (it != check_titles().end()) s << "  (" << pick(it->second, args.lang) << ")";
+      s << "\n";
+    }
+  }
+  if (!error_codes.empty()) {
+    s << (zh ? "无法读取：" : "Unreadable:");
+    for (const auto& [c, n] : error_codes) s << " " << c << " " << n;
+    s << "\n";
+  }
+  if (!args.report.empty()) s << (zh ? "报告：" : "Report: ") << args.report << "\n";
+  if (!args.sheet.empty() && !sheet_failed)
+    s << (zh ? "不合格照片一览：" : "Contact sheet of failures: ") << args.sheet << "\n";
+  if (interrupted) {
+    s << (zh ? "已中断：用 --resume 继续（" : "Interrupted: continue with --resume (")
+      << (total - n_done) << (zh ? " 个未检查）\n" : " not checked)\n");
+  }
+  std::cout << s.str() << std::flush;
+  if (write_failed) {
+    std::cerr << "idphoto batch: error writing the report '" << args.report << "'\n";
+    return Exit::internal;
+  }
+  if (sheet_failed) {
+    std::cerr << "idphoto batch: cannot write the contact sheet '" << args.sheet << "'\n";
+    return Exit::internal;
+  }
+  if (interrupted) return 130;  // shell convention for SIGINT
+  return code;
+}
+
+}  // namespace
+
+Command add_batch_command(CLI::App& root) {
+  auto args = std::make_shared<BatchArgs>();
+  CLI::App* app = root.add_subcommand(
+      "batch",
+      "Check many files: folders (recursive), list files (.txt/.lst/.list, one path per line, "
+      "# comments) or - for a list on standard input. One engine is shared by --jobs worker "
+      "threads; one bad file never stops the batch. --report writes one line per file as it "
+      "finishes (.jsonl: the JSON report; .csv: input, verdict, failed ids, first failure "
+      "message, width, height, bytes, ms), so Ctrl-C leaves a report that --resume continues.");
+  app->add_option("INPUT", args->inputs,
+                  "Folders (searched recursively for image files), list files, image files, or -")
+      ->required();
+  app->add_option("--profile,-p", args->profile,
+                  "Profile id or profile JSON file; default cn-1inch (cn-signature with "
+                  "--kind signature)");
+  app->add_option("--kind", args->kind, "photo (default) or signature")
+      ->check(CLI::IsMember({"photo", "signature"}));
+  app->add_option("--jobs,-j", args->jobs, "Worker threads (default: the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  app->add_option("--report,-r", args->report,
+                  "Write a report: FILE.jsonl (one JSON report per line) or FILE.csv");
+  app->add_flag("--resume", args->resume,
+                "Skip inputs already in --report (same path, size and modification time) and "
+                "append the rest");
+  app->add_option("--shard", args->shard,
+                  "i/N: check only the inputs whose path (relative to its folder) hashes to shard "
+                  "i of N (0-based), for Kubernetes indexed Jobs or Slurm arrays");
+  app->add_option("--sheet", args->sheet,
+                  "Write a contact sheet of the failures (.jpg or .png): thumbnails with the main "
+                  "reason");
+  app->add_option("--fix-dir", args->fix_dir,
+                  "Write fixed copies mirroring the input tree (needs `fix` in the engine)");
+  add_lang_option(*app, args->lang);
+  app->add_option("--models", args->models,
+                  "Directory holding shape_predictor_68_face_landmarks.dat (default "
+                  "$IDPHOTO_MODEL_DIR, else /usr/share/dlib)");
+  app->footer(
+      "Examples:\n"
+      "  idphoto batch photos/ --report out.jsonl\n"
+      "  idphoto batch photos/ --report out.csv --resume        continue after Ctrl-C\n"
+      "  find /archive -name '*.jpg' | idphoto batch - --jobs 8 --report all.jsonl\n"
+      "  idphoto batch photos/ --shard $JOB_COMPLETION_INDEX/16 --report part-$JOB_COMPLETION_INDEX.jsonl\n"
+      "  idphoto batch photos/ --sheet failures.jpg\n"
+      "Ctrl-C stops after the files in progress (exit 130); the report keeps every finished file.\n"
+      "\n" +
+      exit_codes_help());
+  Command c;
+  c.app = app;
+  c.run = [args]() -> int { return run_batch(*args); };
+  return c;
+}
+
+}  // namespace idphoto::cli

@@ -1,0 +1,234 @@
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+
+namespace idphoto::cli {
+
+namespace {
+
+struct SignatureArgs {
+  std::vector<std::string> files;
+  std::string input, output, profile, annotate;
+  bool json = false, transparent = false;
+  int rotate = -1;
+  Lang lang = Lang::en;
+};
+
+// Bytes for the core plus the original format when the CLI had to re-encode (BMP/TIFF/...).
+struct Input {
+  std::vector<std::uint8_t> bytes;
+  std::string original_format;
+  std::uint64_t original_bytes = 0;
+  std::optional<Error> error;
+};
+
+Input read_input(const std::string& path) {
+  Input in;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    in.error = Error{ErrorCode::io_error, "cannot read '" + path + "': no such file"};
+    return in;
+  }
+  std::ifstream f(path, std::ios::binary);
+  in.bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  if (!f && !f.eof()) {
+    in.error = Error{ErrorCode::io_error, "error while reading '" + path + "'"};
+    return in;
+  }
+  const std::string fmt = sniff_non_core(in.bytes);
+  if (fmt.empty()) return in;
+  std::vector<std::uint8_t> png;
+  if (auto e = reencode_png(in.bytes, path, png)) {
+    in.error = *e;
+    return in;
+  }
+  in.original_format = fmt;
+  in.original_bytes = in.bytes.size();
+  in.bytes = std::move(png);
+  return in;
+}
+
+// File-level findings judged on the original file, not the in-memory PNG.
+void restore_original(Report& r, const Input& in, const Profile& profile) {
+  if (in.original_format.empty() || !r.image) return;
+  r.image->format = in.original_format;
+  r.image->bytes = in.original_bytes;
+  std::vector<std::string> allowed;
+  try {
+    for (const auto& s : nlohmann::json::parse(profile.to_json())
+                             .at("checks").at("signature.file.format").at("allowed"))
+      allowed.push_back(s);
+  } catch (...) {
+  }
+  for (Finding& f : r.findings) {
+    if (f.id == "signature.file.format") {
+      f.value_text = in.original_format;
+      const bool ok = std::find(allowed.begin(), allowed.end(), in.original_format) != allowed.end();
+      f.status = ok ? Status::pass : Status::fail;
+      f.message = ok ? LocalText{"文件格式合格：" + in.original_format, "File format OK: " + in.original_format}
+                     : LocalText{"文件格式不符：检测到 " + in.original_format,
+                                 "Wrong file format: the file is " + in.original_format};
+    } else if (f.id == "signature.file.size") {
+      const double kb = in.original_bytes / 1024.0;
+      f.value = kb;
+      if (f.range && !f.range->contains(kb)) f.status = Status::fail;
+    }
+  }
+}
+
+Report error_report(const std::string& path, const Profile& profile, const Error& e) {
+  Report r;
+  r.input = path;
+  r.profile = profile.id();
+  r.kind = "signature";
+  r.error = e;
+  return r;
+}
+
+std::optional<Profile> load_profile(const std::string& id, const char* cmd) {
+  const std::string pid = id.empty() ? Profile::default_id("signature") : id;
+  auto p = Profile::resolve(pid);
+  if (!p) {
+    std::cerr << "idphoto signature " << cmd << ": bad profile '" << pid << "': " << p.error().message << "\n";
+    return std::nullopt;
+  }
+  if (p->kind() != "signature") {
+    std::cerr << "idphoto signature " << cmd << ": profile '" << p->id() << "' is a " << p->kind()
+              << " profile; `signature` needs a signature profile (e.g. cn-signature)\n";
+    return std::nullopt;
+  }
+  return *p;
+}
+
+bool write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  return bool(f);
+}
+
+}  // namespace
+
+Command add_signature_command(CLI::App& root) {
+  auto args = std::make_shared<SignatureArgs>();
+  CLI::App* app = root.add_subcommand(
+      "signature",
+      "Signature images (白纸黑字，文字居中): `check` judges files as uploaded against a signature "
+      "profile (default cn-signature); `clean` turns a phone photo or scan of a signature into "
+      "black ink on white, centred on the profile's canvas, and re-checks it; `binarize` writes the "
+      "binarization step alone (ink 0, paper 255) at the input's size.");
+  app->require_subcommand(1);
+  CLI::App* check = app->add_subcommand("check", "Judge signature files as they would be uploaded");
+  check->add_option("FILE", args->files, "Signature images")->required();
+  check->add_option("--profile,-p", args->profile, "Signature profile id or JSON file (default cn-signature)");
+  check->add_flag("--json", args->json, "One JSON report per line (schema_version 1, kind signature)");
+  add_lang_option(*check, args->lang);
+  CLI::App* clean = app->add_subcommand("clean", "Make an upload-ready signature image; exit 0 only when it passes");
+  clean->add_option("IN", args->input, "Photo or scan of a signature")->required();
+  clean->add_option("-o,--output", args->output, "Output file (written only when it passes)")->required();
+  clean->add_option("--profile,-p", args->profile, "Signature profile id or JSON file (default cn-signature)");
+  clean->add_option("--rotate", args->rotate, "Force a clockwise turn (0, 90, 180, 270) instead of detecting it")
+      ->check(CLI::IsMember({0, 90, 180, 270}));
+  clean->add_option("--annotate", args->annotate, "Write OUT.png: the ink box and kept ink over the input, the placement below");
+  clean->add_flag("--transparent", args->transparent, "PNG output with transparent paper");
+  clean->add_flag("--json", args->json, "Print the JSON report (before, after, output, changes)");
+  add_lang_option(*clean, args->lang);
+  CLI::App* bin = app->add_subcommand("binarize", "Write the binarization alone: 8-bit PNG, ink 0, paper 255, input size");
+  bin->add_option("IN", args->input, "Image")->required();
+  bin->add_option("-o,--output", args->output, "Output PNG")->required();
+  app->footer(
+      "Examples:\n"
+      "  idphoto signature check sig.jpg\n"
+      "  idphoto signature clean phone.jpg -o signature.jpg --annotate why.png\n"
+      "  idphoto signature clean scan.tif -o signature.jpg --rotate 90 --json\n"
+      "  idphoto signature binarize page.png -o page-bin.png\n\n" +
+      exit_codes_help());
+
+  Command c;
+  c.app = app;
+  c.run = [args, check, clean, bin]() -> int {
+    auto engine = Engine::create();
+    if (!engine) {
+      std::cerr << "idphoto signature: " << engine.error().message << "\n";
+      return Exit::usage;
+    }
+    const bool colour = !args->json && use_colour();
+    if (check->parsed()) {
+      auto profile = load_profile(args->profile, "check");
+      if (!profile) return Exit::usage;
+      int code = Exit::ok;
+      for (const auto& f : args->files) {
+        Input in = read_input(f);
+        Report r = in.error ? error_report(f, *profile, *in.error) : engine->check_signature(in.bytes, *profile, f);
+        if (in.error && in.error->code == ErrorCode::unreadable) r.error->code = ErrorCode::unreadable;
+        restore_original(r, in, *profile);
+        if (args->json) std::cout << r.to_json() << "\n";
+        else print_report(r, args->lang, colour);
+        code = std::max(code, exit_code_for(r));
+      }
+      return code;
+    }
+    if (clean->parsed()) {
+      auto profile = load_profile(args->profile, "clean");
+      if (!profile) return Exit::usage;
+      Input in = read_input(args->input);
+      if (in.error) {
+        Report r = error_report(args->input, *profile, *in.error);
+        if (args->json) std::cout << r.to_json() << "\n";
+        else print_report(r, args->lang, colour);
+        return exit_code_for(r);
+      }
+      SignatureOptions o;
+      if (args->rotate >= 0) o.rotate = args->rotate;
+      o.transparent = args->transparent;
+      o.annotate = !args->annotate.empty();
+      SignatureResult res = engine->clean_signature(in.bytes, *profile, o, args->input);
+      restore_original(res.before, in, *profile);
+      if (!args->annotate.empty() && !res.annotation.empty() && !write_file(args->annotate, res.annotation)) {
+        std::cerr << "idphoto signature clean: cannot write " << args->annotate << "\n";
+        return Exit::internal;
+      }
+      if (res.passed() && !write_file(args->output, res.output)) {
+        std::cerr << "idphoto signature clean: cannot write " << args->output << "\n";
+        return Exit::internal;
+      }
+      if (args->json) {
+        std::cout << res.to_json() << "\n";
+      } else {
+        print_report(res.before, args->lang, colour);
+        for (const auto& t : res.changes) std::cout << "  * " << pick(t, args->lang) << "\n";
+        for (const auto& t : res.warnings) std::cout << "  ! " << pick(t, args->lang) << "\n";
+        if (res.after) print_report(*res.after, args->lang, colour);
+        std::cout << (res.passed() ? "written: " + args->output : std::string("no output written")) << "\n";
+      }
+      if (res.before.error) return exit_code_for(res.before);
+      return res.passed() ? Exit::ok : Exit::failed;
+    }
+    if (bin->parsed()) {
+      Input in = read_input(args->input);
+      if (in.error) {
+        std::cerr << "idphoto signature binarize: " << in.error->message << "\n";
+        return in.error->code == ErrorCode::io_error ? Exit::unreadable : Exit::unreadable;
+      }
+      auto png = engine->binarize_signature(in.bytes);
+      if (!png) {
+        std::cerr << "idphoto signature binarize: " << png.error().message << "\n";
+        return png.error().code == ErrorCode::internal ? Exit::internal : Exit::unreadable;
+      }
+      if (!write_file(args->output, *png)) {
+        std::cerr << "idphoto signature binarize: cannot write " << args->output << "\n";
+        return Exit::internal;
+      }
+      return Exit::ok;
+    }
+    return Exit::usage;
+  };
+  return c;
+}
+
+}  // namespace idphoto::cli

@@ -1,0 +1,86 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "analysis/analysis.hpp"
+#include "analysis/appearance.hpp"
+#include "checks/finding_util.hpp"
+
+namespace idphoto::checks {
+namespace {
+Finding run(const analysis::Analysis& a, const Params& p);
+}
+
+extern const CheckDef check_background_colour;
+const CheckDef check_background_colour{
+    .id = "photo.background.colour",
+    .kind = "photo",
+    .title_zh = "背景颜色",
+    .title_en = "Background colour",
+    .clause = "Mean CIELAB colour of the background mask within max_delta_e (CIE76) of an allowed colour, and its L* within the lightness band (CPTA: white background)",
+    .fixable = true,
+    .params = {{"allowed", ParamType::string_list, true, "allowed colours: names (white, blue, red: CONTRACTS.md values) or #RRGGBB"},
+               {"max_delta_e", ParamType::number, true, "largest CIE76 ΔE between the background mean and an allowed colour"},
+               {"lightness", ParamType::range, false, "allowed L* (0-100) of the background mean"}},
+    .run = run,
+    .unit = "delta E",
+};
+
+namespace {
+
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f", v);
+  return b;
+}
+
+std::string to_hex(const std::string& name) {
+  if (name == "white") return "#FFFFFF";
+  if (name == "blue") return "#438EDB";
+  if (name == "red") return "#FF0000";
+  return name;
+}
+
+Finding run(const analysis::Analysis& a, const Params& p) {
+  const CheckDef& d = check_background_colour;
+  const auto& ap = a.appearance();
+  if (!ap.background_ok)
+    return not_assessed(d, "delta E",
+                        {"未找到纯色背景区域（背景杂乱或人像占满画面），无法判断背景颜色",
+                         "No plain background area was found (busy background or no margin), so its colour was not assessed"});
+  Finding f = make_finding(d, "delta E");
+  double best = 1e9;
+  std::string best_name;
+  for (const std::string& name : p.strings("allowed")) {
+    const auto lab = analysis::hex_to_lab(to_hex(name));
+    if (!lab) continue;
+    const double de = cv::norm(ap.background_lab - *lab);
+    if (de < best) best = de, best_name = name;
+  }
+  const double max_de = p.number("max_delta_e", 0);
+  const double L = ap.background_lab[0];
+  f.value = best;
+  f.range = Range{std::nullopt, max_de};
+  const Range light = p.has("lightness") ? p.range("lightness") : Range{};
+  const std::string desc = "L*=" + num(L) + " a*=" + num(ap.background_lab[1]) + " b*=" + num(ap.background_lab[2]);
+  if (best <= max_de && light.contains(L)) {
+    f.status = Status::pass;
+    f.message = {"背景颜色合格（" + best_name + "，ΔE " + num(best) + "）",
+                 "Background colour OK (" + best_name + ", ΔE " + num(best) + ", " + desc + ")"};
+    return f;
+  }
+  f.status = Status::fail;
+  if (best <= max_de)
+    f.message = {"背景亮度不符：L*=" + num(L), "Background lightness out of range: " + desc};
+  else
+    f.message = {"背景颜色不符：与允许颜色相差 ΔE " + num(best) + "，应不大于 " + num(max_de),
+                 "Wrong background colour: ΔE " + num(best) + " from the nearest allowed colour (" + best_name +
+                     "); at most " + num(max_de) + " (" + desc + ")"};
+  f.hint = {"请在纯白（或规定颜色）背景前拍摄，或使用 fix 替换背景",
+            "Photograph against a plain white (or the required) background, or let `fix` replace it"};
+  apply_severity(f, p);
+  return f;
+}
+
+}  // namespace
+}  // namespace idphoto::checks

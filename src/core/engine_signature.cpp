@@ -1,0 +1,244 @@
+#include <algorithm>
+#include <chrono>
+#include <exception>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/engine_impl.hpp"
+#include "io/decode.hpp"
+#include "io/encode.hpp"
+#include "profiles/profile_data.hpp"
+#include "signature/binarize.hpp"
+#include "signature/ink_analysis.hpp"
+
+namespace idphoto {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+Report start_report(std::string_view name, const Profile& profile) {
+  Report r;
+  r.input = std::string(name);
+  r.profile = profile.id();
+  r.kind = "signature";
+  return r;
+}
+
+ImageInfo info_of(const io::DecodedImage& d, std::size_t bytes) {
+  ImageInfo info;
+  info.format = d.format;
+  info.width = d.width;
+  info.height = d.height;
+  info.bytes = d.bytes ? d.bytes : bytes;
+  if (d.dpi) info.dpi = std::make_pair((*d.dpi)[0], (*d.dpi)[1]);
+  return info;
+}
+
+void run_checks(Report& r, const signature::InkAnalysis& a, const Profile& profile) {
+  for (const auto& [def, params] : profile.data().checks) {
+    if (!def->run_signature) continue;
+    try {
+      Finding f = def->run_signature(a, params);
+      if (f.id.empty()) f.id = std::string(def->id);
+      r.findings.push_back(std::move(f));
+    } catch (const std::exception& e) {
+      Finding f;
+      f.id = std::string(def->id);
+      f.message = {std::string("无法评估：") + e.what(), std::string("Not assessed: ") + e.what()};
+      r.findings.push_back(std::move(f));
+    }
+  }
+}
+
+Report wrong_kind(std::string_view name, const Profile& profile) {
+  Report r = start_report(name, profile);
+  r.error = Error{ErrorCode::invalid_argument, "profile '" + profile.id() + "' is a " +
+                                                   profile.kind() +
+                                                   " profile; signatures need a signature profile"};
+  return r;
+}
+
+nlohmann::json param(const Profile& p, const char* check, const char* name) {
+  const auto& c = p.data().merged.at("checks");
+  if (!c.contains(check) || !c[check].contains(name)) return nullptr;
+  return c[check][name];
+}
+
+double clamp_to(const nlohmann::json& range, double v) {
+  if (!range.is_array() || range.size() != 2) return v;
+  if (range[0].is_number()) v = std::max(v, range[0].get<double>());
+  if (range[1].is_number()) v = std::min(v, range[1].get<double>());
+  return v;
+}
+
+}  // namespace
+
+Report Engine::check_signature(std::span<const std::uint8_t> bytes, const Profile& profile,
+                               std::string_view input_name) const {
+  const auto t0 = Clock::now();
+  if (profile.kind() != "signature") return wrong_kind(input_name, profile);
+  Report r = start_report(input_name, profile);
+  auto decoded = io::decode(bytes, impl_->options.limits);
+  r.timing_ms.emplace_back("decode", ms_since(t0));
+  if (!decoded) {
+    r.error = decoded.error();
+    ImageInfo info;
+    info.format = io::sniff_format(bytes);
+    info.bytes = bytes.size();
+    r.image = info;
+    return r;
+  }
+  r.image = info_of(*decoded, bytes.size());
+  try {
+    const auto t1 = Clock::now();
+    signature::AnalyseOptions o;
+    signature::InkAnalysis a = signature::analyse_ink(decoded->bgr, o);
+    a.image = *r.image;
+    r.timing_ms.emplace_back("analyse", ms_since(t1));
+    run_checks(r, a, profile);
+  } catch (const std::exception& e) {
+    r.error = Error{ErrorCode::internal, std::string("signature analysis failed: ") + e.what()};
+  }
+  r.timing_ms.emplace_back("total", ms_since(t0));
+  return r;
+}
+
+SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, const Profile& profile,
+                                        const SignatureOptions& options,
+                                        std::string_view input_name) const {
+  SignatureResult res;
+  try {
+    res.before = check_signature(bytes, profile, input_name);
+    if (res.before.error) return res;
+    if (options.rotate && *options.rotate % 90 != 0) {
+      res.before.error = Error{ErrorCode::invalid_argument, "rotate must be 0, 90, 180 or 270"};
+      return res;
+    }
+    auto decoded = io::decode(bytes, impl_->options.limits);
+    if (!decoded) {
+      res.before.error = decoded.error();
+      return res;
+    }
+    signature::AnalyseOptions o;
+    o.orient = !options.rotate;
+    o.rotate = options.rotate;
+    cv::Mat oriented;
+    signature::InkAnalysis a = signature::analyse_ink(decoded->bgr, o, &oriented);
+    if (!a.found) {
+      res.changes.push_back({"未找到签名：未生成输出", "No signature found: no output written"});
+      return res;
+    }
+    if (a.rotation)
+      res.changes.push_back({"图像已顺时针旋转 " + std::to_string(a.rotation) + "°",
+                             "Turned " + std::to_string(a.rotation) + "° clockwise"});
+    if (a.rotation_uncertain && a.rotation == 180)
+      res.warnings.push_back({"180° 旋转判断不确定，请核对方向（可用 --rotate 指定）",
+                              "The 180° turn is a best guess: check it (override with --rotate)"});
+    if (a.ink_colour != "black")
+      res.changes.push_back({"原笔迹为彩色（" + a.ink_colour + "），已转为黑色",
+                             "The original ink is " + a.ink_colour + "; it was turned black"});
+    if (a.lines_removed)
+      res.changes.push_back({"已去除 " + std::to_string(a.lines_removed) + " 条横线/框线/纸边",
+                             "Removed " + std::to_string(a.lines_removed) +
+                                 " ruled line(s), border(s) or paper edge(s)"});
+    signature::CanvasSpec spec;
+    spec.width = int(clamp_to(param(profile, "signature.image.dimensions", "width"), 450));
+    spec.height = int(clamp_to(param(profile, "signature.image.dimensions", "height"),
+                               std::round(spec.width / 3.0)));
+    const auto margins = param(profile, "signature.layout.margins", "range");
+    if (margins.is_array() && margins[0].is_number() && margins[1].is_number())
+      spec.margin = (margins[0].get<double>() + margins[1].get<double>()) / 2;
+    const cv::Mat canvas = signature::place_on_canvas(a, spec);
+    res.changes.push_back({"签名已居中放置于 " + std::to_string(spec.width) + "×" +
+                               std::to_string(spec.height) + " 白底画布",
+                           "Placed black on white, centred on a " + std::to_string(spec.width) +
+                               "×" + std::to_string(spec.height) + " canvas"});
+    std::string fmt = "jpeg";
+    if (auto allowed = param(profile, "signature.file.format", "allowed");
+        allowed.is_array() && !allowed.empty() && allowed[0].is_string())
+      fmt = allowed[0].get<std::string>();
+    if (options.transparent) fmt = "png";
+    if (fmt == "png") {
+      auto png = signature::encode_png(canvas, options.transparent);
+      if (!png) {
+        res.before.error = png.error();
+        return res;
+      }
+      res.output = std::move(png.value());
+    } else {
+      std::size_t lo = 0, hi = 100u << 20;
+      if (auto kb = param(profile, "signature.file.size", "kb"); kb.is_array()) {
+        if (kb[0].is_number()) lo = std::size_t(kb[0].get<double>() * 1024);
+        if (kb[1].is_number()) hi = std::size_t(kb[1].get<double>() * 1024);
+      }
+      auto jpg = io::encode_jpeg_to_size(canvas, lo, hi, std::nullopt);
+      if (!jpg) {
+        res.changes.push_back({"无法编码到要求的文件大小", "Cannot encode into the KB window: " +
+                                                             jpg.error().message});
+        return res;
+      }
+      res.output = std::move(jpg->bytes);
+      fmt = "jpeg";
+    }
+    res.output_format = fmt;
+    res.after = check_signature(res.output, profile, input_name);
+    if (options.annotate) {
+      cv::Mat work;
+      const double s = double(a.work_width) / std::max(1, oriented.cols);
+      cv::resize(oriented, work, {a.work_width, a.work_height}, 0, 0, cv::INTER_AREA);
+      work.setTo(cv::Scalar(255, 80, 0), a.ink);
+      cv::rectangle(work, a.box, cv::Scalar(0, 200, 0), std::max(1, int(2 / std::max(s, 0.5))));
+      // The ink box and kept ink over the input; the final placement below it.
+      cv::Mat placed;
+      cv::cvtColor(canvas, placed, cv::COLOR_GRAY2BGR);
+      const double f = double(work.cols) / placed.cols;
+      cv::resize(placed, placed, {work.cols, std::max(1, int(placed.rows * f))});
+      cv::Mat both;
+      cv::vconcat(work, placed, both);
+      cv::Mat lum;
+      cv::cvtColor(both, lum, cv::COLOR_BGR2GRAY);
+      auto ann = signature::encode_png(lum);
+      if (ann) res.annotation = std::move(ann.value());
+    }
+  } catch (const std::exception& e) {
+    res.before.error = Error{ErrorCode::internal, std::string("signature cleaning failed: ") + e.what()};
+  }
+  return res;
+}
+
+Result<std::vector<std::uint8_t>> Engine::binarize_signature(std::span<const std::uint8_t> bytes) const {
+  auto decoded = io::decode(bytes, impl_->options.limits);
+  if (!decoded) return decoded.error();
+  try {
+    const auto b = signature::binarize(decoded->bgr);
+    return signature::encode_png(255 - b.ink);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::internal, std::string("binarization failed: ") + e.what()};
+  }
+}
+
+std::string SignatureResult::to_json() const {
+  using json = nlohmann::ordered_json;
+  Report top = after ? *after : before;
+  top.input = before.input;
+  top.kind = "signature";
+  if (before.error) top.error = before.error;
+  json j = json::parse(top.to_json());
+  if (!before.error && output.empty()) j["verdict"] = "fail";
+  j["output"] = output.empty() ? json(nullptr) : json(output_format);
+  j["before"] = json::parse(before.to_json());
+  j["after"] = after ? json::parse(after->to_json()) : json(nullptr);
+  json c = json::array(), w = json::array();
+  for (const auto& t : changes) c.push_back({{"zh-CN", t.zh}, {"en", t.en}});
+  for (const auto& t : warnings) w.push_back({{"zh-CN", t.zh}, {"en", t.en}});
+  j["clean"] = {{"output_format", output_format}, {"output_bytes", output.size()},
+                {"changes", c}, {"warnings", w}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace idphoto

@@ -1,0 +1,28 @@
+// Encoding the fixed photo into the profile's byte window: a real JPEG whose quality (then chroma
+// subsampling, then progressive coding) is searched, never padded.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "idphoto/idphoto.hpp"
+
+namespace idphoto::fix {
+
+struct WindowJpeg {
+  std::vector<std::uint8_t> bytes;
+  int quality = 0;
+  bool chroma_420 = true;
+  bool progressive = false;
+};
+
+// min_bytes..max_bytes inclusive. invalid_argument naming the window and the sizes reachable when no
+// encoding lands inside it.
+Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
+                                      std::optional<int> dpi);
+
+}  // namespace idphoto::fix

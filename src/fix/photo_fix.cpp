@@ -1,0 +1,479 @@
+#include "fix/photo_fix.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "analysis/analysis.hpp"
+#include "analysis/crown_estimate.hpp"
+#include "checks/check.hpp"
+#include "fix/background_replace.hpp"
+#include "fix/crop_plan.hpp"
+#include "fix/kb_encode.hpp"
+#include "io/decode.hpp"
+#include "profiles/profile_data.hpp"
+
+namespace idphoto::fix {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+std::string num(double v, const char* f = "%.1f") {
+  char b[48];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+// What the fix needs from the profile.
+struct FixParams {
+  int out_w = 0, out_h = 0;
+  std::size_t min_bytes = 0, max_bytes = 0;
+  std::optional<int> dpi;
+  std::string format = "jpeg";
+  GeometryBands bands;
+  bool extend_background = true;  // may plain background be extended past the photo's edge
+  double max_extend = 0.2;        // at most this share of the crop height/width on any side
+  double max_extend_bottom = 0.1; // clothing below the chin is repeated at most this share
+  double min_plain_share = 0.85;  // background replacement needs this share of plain background
+};
+
+std::optional<Range> range_of(const json& checks, const char* id, const char* key) {
+  if (!checks.contains(id) || !checks[id].is_object() || !checks[id].contains(key)) return std::nullopt;
+  const json& a = checks[id][key];
+  if (!a.is_array() || a.size() != 2) return std::nullopt;
+  Range r;
+  if (a[0].is_number()) r.lo = a[0].get<double>();
+  if (a[1].is_number()) r.hi = a[1].get<double>();
+  return r;
+}
+
+Result<FixParams> fix_params(const Profile& profile) {
+  const json& m = profile.data().merged;
+  const json checks = m.contains("checks") && m["checks"].is_object() ? m["checks"] : json::object();
+  const json fx = m.contains("fix") && m["fix"].is_object() ? m["fix"] : json::object();
+  FixParams p;
+  const auto w = range_of(checks, "photo.image.dimensions", "width");
+  const auto h = range_of(checks, "photo.image.dimensions", "height");
+  p.out_w = fx.contains("width") ? fx["width"].get<int>() : (w && w->lo ? static_cast<int>(*w->lo) : 0);
+  p.out_h = fx.contains("height") ? fx["height"].get<int>() : (h && h->lo ? static_cast<int>(*h->lo) : 0);
+  if (p.out_w <= 0 || p.out_h <= 0)
+    return Error{ErrorCode::bad_profile,
+                 "profile '" + profile.id() + "' gives no output size (photo.image.dimensions or fix.width/height)"};
+  if (const auto kb = range_of(checks, "photo.file.size", "kb")) {
+    if (kb->lo) p.min_bytes = static_cast<std::size_t>(std::ceil(*kb->lo * 1024));
+    p.max_bytes = kb->hi ? static_cast<std::size_t>(std::floor(*kb->hi * 1024)) : 100u * 1024 * 1024;
+  } else {
+    p.max_bytes = 100u * 1024 * 1024;
+  }
+  if (const auto d = range_of(checks, "photo.image.dpi", "range")) {
+    if (d->lo) p.dpi = static_cast<int>(std::lround(*d->lo));
+    else if (d->hi) p.dpi = static_cast<int>(std::lround(*d->hi));
+  }
+  if (checks.contains("photo.file.format") && checks["photo.file.format"].contains("allowed")) {
+    const auto& a = checks["photo.file.format"]["allowed"];
+    bool jpeg = false;
+    for (const auto& s : a) jpeg = jpeg || s == "jpeg";
+    if (!jpeg && !a.empty()) p.format = a[0].get<std::string>();
+  }
+  GeometryBands& g = p.bands;
+  g.out_width = p.out_w;
+  g.out_height = p.out_h;
+  g.head_height = range_of(checks, "photo.geometry.head_height", "range");
+  g.crown_margin = range_of(checks, "photo.geometry.crown_margin", "range");
+  g.eye_line = range_of(checks, "photo.geometry.eye_line", "range");
+  g.centring = range_of(checks, "photo.geometry.centring", "range");
+  g.face_width = range_of(checks, "photo.geometry.face_width", "range");
+  if (const auto ied = range_of(checks, "photo.face.ied", "range"); ied && ied->lo) g.min_ied = *ied->lo;
+  g.allow_upscale = fx.value("allow_upscale", false);
+  g.inset = fx.value("band_inset", 0.15);
+  p.extend_background = fx.value("extend_background", true);
+  p.max_extend = fx.value("max_extend", 0.2);
+  p.max_extend_bottom = fx.value("max_extend_bottom", 0.1);
+  p.min_plain_share = fx.value("min_plain_background", 0.85);
+  return p;
+}
+
+Finding refusal(std::string id, LocalText message, LocalText hint = {}) {
+  Finding f;
+  f.id = std::move(id);
+  f.status = Status::fail;
+  f.message = std::move(message);
+  f.hint = std::move(hint);
+  f.fixable = false;
+  return f;
+}
+
+// The profile's checks run over an analysis (the engine's loop, on a possibly scaled decode).
+Report judge(const analysis::Analysis& a, const Profile& profile, std::string_view name) {
+  Report r;
+  r.input = std::string(name);
+  r.profile = profile.id();
+  ImageInfo info;
+  info.format = a.image().format;
+  info.width = a.width();
+  info.height = a.height();
+  info.bytes = a.image().bytes;
+  if (a.image().dpi) info.dpi = std::make_pair((*a.image().dpi)[0], (*a.image().dpi)[1]);
+  r.image = info;
+  for (const auto& [def, params] : profile.data().checks) {
+    try {
+      Finding f = def->run(a, params);
+      if (f.id.empty()) f.id = std::string(def->id);
+      r.findings.push_back(std::move(f));
+    } catch (const std::exception& e) {
+      Finding f;
+      f.id = std::string(def->id);
+      f.message = {std::string("无法评估：") + e.what(), std::string("Not assessed: ") + e.what()};
+      r.findings.push_back(std::move(f));
+    }
+  }
+  return r;
+}
+
+// Copies roi of img, filling what lies outside: constant fill above and at the sides, the last rows repeated below.
+cv::Mat extract(const cv::Mat& img, cv::Rect roi, const cv::Scalar& fill) {
+  const cv::Rect inside = roi & cv::Rect(0, 0, img.cols, img.rows);
+  if (inside.area() == 0) return cv::Mat(roi.size(), img.type(), fill);
+  cv::Mat part = img(inside);
+  const int top = inside.y - roi.y, left = inside.x - roi.x;
+  const int bottom = roi.y + roi.height - (inside.y + inside.height);
+  const int right = roi.x + roi.width - (inside.x + inside.width);
+  if (top == 0 && left == 0 && bottom == 0 && right == 0) return part;
+  cv::Mat tmp, out;
+  cv::copyMakeBorder(part, tmp, 0, bottom, 0, 0, cv::BORDER_REPLICATE);
+  cv::copyMakeBorder(tmp, out, top, 0, left, right, cv::BORDER_CONSTANT, fill);
+  return out;
+}
+
+// Renders the crop: full-size → output affine `to_out` (2×3), img decoded at `scale` px per full px.
+// Downscaling uses INTER_AREA to the output resolution, then one bilinear warp for rotation and sub-pixel shift.
+cv::Mat render(const cv::Mat& img, double scale, const cv::Mat& to_out, cv::Size out, const cv::Scalar& fill,
+               int interp_small) {
+  cv::Mat M = to_out.clone();  // decoded → output
+  M.col(0) /= scale;
+  M.col(1) /= scale;
+  cv::Mat inv;
+  cv::invertAffineTransform(M, inv);
+  std::vector<cv::Point2f> corners = {{0, 0}, {static_cast<float>(out.width), 0},
+                                      {0, static_cast<float>(out.height)},
+                                      {static_cast<float>(out.width), static_cast<float>(out.height)}};
+  std::vector<cv::Point2f> src;
+  cv::transform(corners, src, inv);
+  float x0 = src[0].x, y0 = src[0].y, x1 = x0, y1 = y0;
+  for (const auto& p : src) {
+    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+  }
+  const double f = std::sqrt(std::abs(cv::determinant(M.colRange(0, 2))));  // output px per decoded px
+  const int pad = 2 + static_cast<int>(std::ceil(2 / std::min(1.0, f)));
+  const cv::Rect roi(static_cast<int>(std::floor(x0)) - pad, static_cast<int>(std::floor(y0)) - pad,
+                     static_cast<int>(std::ceil(x1 - x0)) + 2 * pad, static_cast<int>(std::ceil(y1 - y0)) + 2 * pad);
+  cv::Mat patch = extract(img, roi, fill);
+  double sx = 1, sy = 1;
+  if (f < 0.999) {
+    const cv::Size small(std::max(1, static_cast<int>(std::lround(patch.cols * f))),
+                         std::max(1, static_cast<int>(std::lround(patch.rows * f))));
+    cv::Mat tmp;
+    cv::resize(patch, tmp, small, 0, 0, interp_small);
+    sx = static_cast<double>(small.width) / patch.cols;
+    sy = static_cast<double>(small.height) / patch.rows;
+    patch = tmp;
+  }
+  // patch px → decoded px: p_dec = roi.tl + (p + 0.5) / s - 0.5 (pixel centres).
+  cv::Mat A = (cv::Mat_<double>(3, 3) << 1 / sx, 0, roi.x + 0.5 / sx - 0.5, 0, 1 / sy, roi.y + 0.5 / sy - 0.5, 0, 0, 1);
+  cv::Mat M3 = cv::Mat::eye(3, 3, CV_64F);
+  M.copyTo(M3.rowRange(0, 2));
+  const cv::Mat M3A = M3 * A;
+  const cv::Mat W = M3A.rowRange(0, 2);
+  cv::Mat result;
+  cv::warpAffine(patch, result, W, out, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return result;
+}
+
+cv::Point2f apply(const cv::Mat& m, cv::Point2f p) {
+  return {static_cast<float>(m.at<double>(0, 0) * p.x + m.at<double>(0, 1) * p.y + m.at<double>(0, 2)),
+          static_cast<float>(m.at<double>(1, 0) * p.x + m.at<double>(1, 1) * p.y + m.at<double>(1, 2))};
+}
+
+}  // namespace
+
+Result<std::optional<cv::Scalar>> parse_background(std::string_view spec, const Profile& profile) {
+  if (spec.empty() || spec == "keep") return std::optional<cv::Scalar>{};
+  std::string hex;
+  if (spec.front() == '#') {
+    hex = std::string(spec);
+  } else {
+    const json& m = profile.data().merged;
+    if (m.contains("background_colours") && m["background_colours"].contains(std::string(spec)))
+      hex = m["background_colours"][std::string(spec)].get<std::string>();
+    else if (spec == "white") hex = "#FFFFFF";
+    else if (spec == "blue") hex = "#438EDB";
+    else if (spec == "red") hex = "#FF0000";
+  }
+  auto bad = Error{ErrorCode::invalid_argument,
+                   "background '" + std::string(spec) + "': expected keep, white, blue, red or #rrggbb"};
+  if (hex.size() != 7 || hex[0] != '#') return bad;
+  int v[3];
+  for (int i = 0; i < 3; ++i) {
+    try {
+      std::size_t used = 0;
+      v[i] = std::stoi(hex.substr(1 + 2 * i, 2), &used, 16);
+      if (used != 2) return bad;
+    } catch (...) {
+      return bad;
+    }
+  }
+  return std::optional<cv::Scalar>{cv::Scalar(v[2], v[1], v[0])};
+}
+
+FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> bytes, const Profile& profile,
+                        const FixOptions& options, std::string_view input_name, const Recheck& recheck) {
+  const auto t_total = Clock::now();
+  FixResult r;
+  r.output_format = "jpeg";
+  r.before.input = std::string(input_name);
+  r.before.profile = profile.id();
+  auto finish = [&]() -> FixResult {
+    r.timing_ms.emplace_back("total", ms_since(t_total));
+    return std::move(r);
+  };
+  auto refuse = [&](Finding f) {
+    r.refused = true;
+    r.refusal.push_back(std::move(f));
+  };
+  if (profile.kind() != "photo") {
+    r.before.error = Error{ErrorCode::invalid_argument,
+                           "profile '" + profile.id() + "' is a " + profile.kind() + " profile; fix needs a photo profile"};
+    return finish();
+  }
+  auto params_r = fix_params(profile);
+  if (!params_r) {
+    r.before.error = params_r.error();
+    return finish();
+  }
+  const FixParams& P = *params_r;
+  auto colour_r = parse_background(options.background, profile);
+  if (!colour_r) {
+    r.before.error = colour_r.error();
+    return finish();
+  }
+  const std::optional<cv::Scalar> colour = *colour_r;
+  if (P.format != "jpeg") {
+    r.before.error = Error{ErrorCode::invalid_argument,
+                           "profile '" + profile.id() + "' asks for " + P.format + " output; fix writes JPEG only"};
+    return finish();
+  }
+
+  try {
+    // 1. Decode at the smallest DCT scale that keeps detection at full strength (the analysis detects on ≤ 800 px).
+    const Limits& limits = engine.options.limits;
+    const auto t_decode = Clock::now();
+    io::DecodeOptions dopt;
+    dopt.min_width = std::max(600, P.out_w);
+    dopt.min_height = std::max(600, P.out_h);
+    auto decoded = io::decode(bytes, limits, dopt);
+    r.timing_ms.emplace_back("decode", ms_since(t_decode));
+    if (!decoded) {
+      r.before.error = decoded.error();
+      ImageInfo info;
+      info.format = io::sniff_format(bytes);
+      info.bytes = bytes.size();
+      r.before.image = info;
+      return finish();
+    }
+    const double scale1 = decoded->scale;
+    analysis::Analysis a(std::move(decoded.value()), engine.models);
+    const auto t_an = Clock::now();
+    const analysis::Head* head = a.head();
+    r.timing_ms.emplace_back("analysis", ms_since(t_an));
+
+    // 2. The source as judged; what no fix repairs is refused with its finding.
+    const auto t_before = Clock::now();
+    r.before = judge(a, profile, input_name);
+    r.timing_ms.emplace_back("before_checks", ms_since(t_before));
+    for (const Finding& f : r.before.findings) {
+      if (f.status != Status::fail) continue;
+      if (!f.fixable) {
+        refuse(f);
+      } else if (!colour && f.id.starts_with("photo.background.")) {
+        Finding g = f;
+        g.fixable = false;
+        g.hint = {"背景不合格且未要求更换背景：请使用 --background white（或配置要求的颜色）",
+                  "The background fails and keeping it was asked for: use --background white (or the colour "
+                  "the profile requires)"};
+        refuse(g);
+      }
+    }
+    if (!head && r.refusal.empty())
+      refuse(refusal("photo.face.count", {"未检测到人脸", "No face found"},
+                     {"请使用一张正面、清晰、只有一人的照片", "Use a clear frontal photo of one person"}));
+    if (!head) return finish();  // otherwise go on: the plan may add what else stands in the way
+
+    // 3. Roll: rotate about the eye midpoint so the eyes are level.
+    const double W = a.width(), H = a.height();
+    double roll = std::atan2(head->right_eye.y - head->left_eye.y, head->right_eye.x - head->left_eye.x) * 180 / CV_PI;
+    if (std::abs(roll) < 0.5) roll = 0;  // below half a degree a rotation only blurs
+    const cv::Mat rot = cv::getRotationMatrix2D(head->eye_mid, roll, 1.0);
+    const auto& lm = head->landmarks;
+    HeadModel hm;
+    hm.eye_y = head->eye_mid.y;
+    hm.chin_y = apply(rot, lm[8]).y;
+    hm.face_width = apply(rot, lm[15]).x - apply(rot, lm[1]).x;
+    hm.centre_x = apply(rot, (head->eye_mid + lm[27]) * 0.5f).x;
+    hm.ied = head->ied_px;
+    if (head->crown_y) {
+      hm.crown_y = apply(rot, cv::Point2f(static_cast<float>(head->centre_x), static_cast<float>(*head->crown_y))).y;
+    } else {
+      hm.crown_y = hm.chin_y - (hm.chin_y - hm.eye_y) / 0.54;  // eyes ≈ 46% of the head height below the crown
+      r.changes.push_back({"未找到头顶，按脸部比例估计头顶位置", "The crown was not found; it was estimated from the face proportions"});
+    }
+
+    // 4. One crop meeting every band.
+    const auto t_plan = Clock::now();
+    const CropPlan plan = plan_crop(hm, P.bands, W, H);
+    r.timing_ms.emplace_back("plan", ms_since(t_plan));
+    if (!plan.feasible) {
+      for (const std::string& id : plan.conflicting)
+        refuse(refusal(id, plan.reason,
+                       id == "photo.image.dimensions"
+                           ? LocalText{"请提供分辨率更高的原始照片（照片不能放大）",
+                                       "Provide a higher-resolution original (photos must not be enlarged)"}
+                           : LocalText{"请重新拍摄：头部大小与位置需满足所有要求", "Retake the photo: the head's size and position cannot meet every rule"}));
+      return finish();
+    }
+    if (r.refused) return finish();
+    // Beyond the edge: only a plain background may be extended.
+    const cv::Mat& bg_mask = a.background_mask();
+    const bool plain = !bg_mask.empty();
+    auto space = [&](double beyond, double limit, const char* id, LocalText msg, LocalText hint) {
+      if (beyond <= 0.5) return;
+      if (P.extend_background && plain && beyond <= limit) return;
+      refuse(refusal(id, msg, hint));
+    };
+    space(plan.beyond_top, P.max_extend * plan.height, "photo.geometry.crown_margin",
+          {"头顶上方空间不足（需要 " + num(plan.beyond_top, "%.0f") + " 像素）" + (plain ? "" : "，且背景不是纯色，无法延伸"),
+           "Needs more space above the head (" + num(plan.beyond_top, "%.0f") + " px short)" +
+               (plain ? "" : "; the background is not plain, so it cannot be extended")},
+          {"请重新拍摄，头顶上方多留一些空间", "Retake with more space above the head"});
+    space(plan.beyond_left, P.max_extend * plan.width, "photo.geometry.centring",
+          {"人像左侧空间不足（需要 " + num(plan.beyond_left, "%.0f") + " 像素）", "Needs more space on the left of the head (" + num(plan.beyond_left, "%.0f") + " px short)"},
+          {"请重新拍摄，人像居中并留出两侧空间", "Retake centred, with space on both sides"});
+    space(plan.beyond_right, P.max_extend * plan.width, "photo.geometry.centring",
+          {"人像右侧空间不足（需要 " + num(plan.beyond_right, "%.0f") + " 像素）", "Needs more space on the right of the head (" + num(plan.beyond_right, "%.0f") + " px short)"},
+          {"请重新拍摄，人像居中并留出两侧空间", "Retake centred, with space on both sides"});
+    if (plan.beyond_bottom > P.max_extend_bottom * plan.height)
+      refuse(refusal("photo.geometry.head_height",
+                     {"下巴以下空间不足（需要 " + num(plan.beyond_bottom, "%.0f") + " 像素）", "Needs more space below the chin (" + num(plan.beyond_bottom, "%.0f") + " px short)"},
+                     {"请重新拍摄，拍到肩部", "Retake including the shoulders"}));
+    if (r.refused) return finish();
+
+    // Decode again only when the first decode is too coarse for the output (never upscale).
+    const auto t_render = Clock::now();
+    io::DecodedImage second;
+    const io::DecodedImage* img = &a.image();
+    if (img->scale < plan.scale * 0.999 && img->scale < 1.0) {
+      io::DecodeOptions o2;
+      o2.min_width = static_cast<int>(std::ceil(W * plan.scale));
+      o2.min_height = static_cast<int>(std::ceil(H * plan.scale));
+      auto d2 = io::decode(bytes, limits, o2);
+      if (!d2) {
+        r.before.error = d2.error();
+        return finish();
+      }
+      second = std::move(d2.value());
+      img = &second;
+    }
+    r.changes.push_back({"以 1/" + num(1 / img->scale, "%.0f") + " 比例解码（DCT 缩放）",
+                         "Decoded at 1/" + num(1 / img->scale, "%.0f") + " scale (JPEG DCT scaling)"});
+    // 5. Full-size → output: rotate about the eye midpoint, shift to the crop, scale.
+    cv::Mat to_out = rot.clone();
+    to_out.at<double>(0, 2) -= plan.x;
+    to_out.at<double>(1, 2) -= plan.y;
+    to_out *= plan.scale;
+    cv::Scalar fill(255, 255, 255);
+    if (plain) fill = cv::mean(a.image().bgr, bg_mask);
+    const cv::Size out_size(P.out_w, P.out_h);
+    cv::Mat out = render(img->bgr, img->scale, to_out, out_size, fill, cv::INTER_AREA);
+    if (roll != 0)
+      r.changes.push_back({"绕双眼中点旋转 " + num(-roll) + "° 使双眼水平", "Rotated " + num(-roll) + "° about the eye midpoint to level the eyes"});
+    r.changes.push_back({"裁剪 " + num(plan.width, "%.0f") + "×" + num(plan.height, "%.0f") + " 像素并缩小到 " +
+                             std::to_string(P.out_w) + "×" + std::to_string(P.out_h) + "（INTER_AREA）",
+                         "Cropped " + num(plan.width, "%.0f") + "×" + num(plan.height, "%.0f") + " px and resized to " +
+                             std::to_string(P.out_w) + "×" + std::to_string(P.out_h) + " (area resampling)"});
+    const double ext = plan.beyond_top + plan.beyond_left + plan.beyond_right;
+    if (ext > 0.5)
+      r.changes.push_back({"纯色背景向外延伸", "Extended the plain background past the photo's edge"});
+    r.timing_ms.emplace_back("render", ms_since(t_render));
+
+    // 6. Background.
+    if (colour) {
+      const auto t_bg = Clock::now();
+      cv::Mat hint;
+      if (plain) {
+        cv::Mat m = render(bg_mask, scale1, to_out, out_size, cv::Scalar(255), cv::INTER_AREA);
+        hint = m > 160;
+      }
+      PersonPrior prior;
+      for (int i = 0; i <= 26; ++i) prior.face.push_back(apply(to_out, lm[static_cast<size_t>(i)]));
+      prior.eye_mid = apply(to_out, head->eye_mid);
+      prior.crown_y = (hm.crown_y - plan.y) * plan.scale;
+      prior.chin_y = (hm.chin_y - plan.y) * plan.scale;
+      prior.face_width = hm.face_width * plan.scale;
+      const double share = plain_background_share(hint, prior);
+      if (share < P.min_plain_share) {
+        refuse(refusal("photo.background.uniformity",
+                       {"背景不是纯色（纯色背景仅占预期背景区域的 " + num(share * 100, "%.0f") + "%），无法可靠更换背景",
+                        "The background is busy (only " + num(share * 100, "%.0f") +
+                            "% of the expected background area is plain): it cannot be replaced reliably"},
+                       {"请在纯色墙面前重新拍摄", "Retake in front of a plain wall"}));
+        return finish();
+      }
+      const cv::Mat alpha = person_alpha(out, hint, prior);
+      out = composite_on_colour(out, alpha, *colour);
+      r.background_replaced = true;
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "#%02X%02X%02X", static_cast<int>((*colour)[2]), static_cast<int>((*colour)[1]),
+                    static_cast<int>((*colour)[0]));
+      r.changes.push_back({std::string("背景已更换为 ") + hex, std::string("Background replaced with ") + hex});
+      r.timing_ms.emplace_back("background", ms_since(t_bg));
+    }
+
+    // 7. Encode into the KB window.
+    const auto t_enc = Clock::now();
+    auto enc = encode_into_window(out, P.min_bytes, P.max_bytes, P.dpi);
+    r.timing_ms.emplace_back("encode", ms_since(t_enc));
+    if (!enc) {
+      refuse(refusal("photo.file.size", {"无法编码到要求的文件大小：" + enc.error().message,
+                                         "Cannot encode into the required file size: " + enc.error().message}));
+      return finish();
+    }
+    r.changes.push_back({"JPEG 质量 " + std::to_string(enc->quality) + (enc->chroma_420 ? "，4:2:0" : "，4:4:4") +
+                             (enc->progressive ? "，渐进式" : "") + "，" + std::to_string(enc->bytes.size()) + " 字节" +
+                             (P.dpi ? "，" + std::to_string(*P.dpi) + " dpi" : ""),
+                         "JPEG quality " + std::to_string(enc->quality) + (enc->chroma_420 ? ", 4:2:0" : ", 4:4:4") +
+                             (enc->progressive ? ", progressive" : "") + ", " + std::to_string(enc->bytes.size()) +
+                             " bytes" + (P.dpi ? ", " + std::to_string(*P.dpi) + " dpi" : "")});
+
+    // 8. Re-check with the same engine; only a passing photo is handed out.
+    const auto t_after = Clock::now();
+    r.after = recheck(enc->bytes, options.output_name.empty() ? std::string_view("(output)") : options.output_name);
+    r.timing_ms.emplace_back("recheck", ms_since(t_after));
+    if (r.after->verdict() == Verdict::pass) r.output = std::move(enc->bytes);
+  } catch (const std::exception& e) {
+    r.before.error = Error{ErrorCode::internal, std::string("fix failed: ") + e.what()};
+  } catch (...) {
+    r.before.error = Error{ErrorCode::internal, "fix failed"};
+  }
+  return finish();
+}
+
+}  // namespace idphoto::fix

@@ -1,0 +1,158 @@
+#include "signature/binarize.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+namespace idphoto::signature {
+
+namespace {
+
+// Window sums from an integral image (CV_64F, (h+1)×(w+1)) for the window clipped to the image.
+struct BoxStats {
+  cv::Mat sum, sqsum;
+  BoxStats(const cv::Mat& src) { cv::integral(src, sum, sqsum, CV_64F, CV_64F); }
+  void at(int x, int y, int half, int w, int h, double& mean, double& sd) const {
+    const int x0 = std::max(0, x - half), y0 = std::max(0, y - half);
+    const int x1 = std::min(w, x + half + 1), y1 = std::min(h, y + half + 1);
+    const double n = double(x1 - x0) * double(y1 - y0);
+    const double s = sum.at<double>(y1, x1) - sum.at<double>(y0, x1) - sum.at<double>(y1, x0) +
+                     sum.at<double>(y0, x0);
+    const double q = sqsum.at<double>(y1, x1) - sqsum.at<double>(y0, x1) -
+                     sqsum.at<double>(y1, x0) + sqsum.at<double>(y0, x0);
+    mean = s / n;
+    sd = std::sqrt(std::max(0.0, q / n - mean * mean));
+  }
+};
+
+double otsu_threshold(const cv::Mat& c8) {
+  cv::Mat dst;
+  return cv::threshold(c8, dst, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+}
+
+}  // namespace
+
+cv::Mat estimate_background(const cv::Mat& img, int stroke_hint_px) {
+  const int longest = std::max(img.cols, img.rows);
+  const double s = std::min(1.0, 640.0 / std::max(1, longest));
+  cv::Mat small;
+  if (s < 1.0)
+    cv::resize(img, small, cv::Size(), s, s, cv::INTER_AREA);
+  else
+    small = img.clone();
+  // Closing larger than a stroke: dark ink disappears, paper, shadows and vignettes stay.
+  int k = stroke_hint_px > 0 ? int(std::lround(3.0 * stroke_hint_px * s)) | 1 : 9;
+  k = std::clamp(k, 5, 31) | 1;
+  const cv::Mat se = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k));
+  cv::Mat closed;
+  cv::dilate(small, closed, se);
+  cv::erode(closed, closed, se);
+  cv::blur(closed, closed, cv::Size(k, k));
+  cv::Mat bg;
+  if (s < 1.0)
+    cv::resize(closed, bg, img.size(), 0, 0, cv::INTER_LINEAR);
+  else
+    bg = closed;
+  cv::Mat out;
+  bg.convertTo(out, CV_32F);
+  cv::max(out, 1.0, out);
+  return out;
+}
+
+cv::Mat ink_contrast(const cv::Mat& img, const cv::Mat& background) {
+  cv::Mat f;
+  img.convertTo(f, CV_32F);
+  cv::Mat ratio;
+  cv::divide(f, background, ratio);
+  cv::Mat c;
+  if (ratio.channels() > 1) {
+    std::vector<cv::Mat> ch;
+    cv::split(ratio, ch);
+    c = ch[0];
+    for (std::size_t i = 1; i < ch.size(); ++i) cv::min(c, ch[i], c);
+  } else {
+    c = ratio;
+  }
+  c = 1.0 - c;
+  cv::max(c, 0.0, c);
+  cv::min(c, 1.0, c);
+  return c;
+}
+
+cv::Mat sauvola(const cv::Mat& grey8, int window, double k, double r) {
+  CV_Assert(grey8.type() == CV_8UC1);
+  const int w = grey8.cols, h = grey8.rows, half = std::max(1, window / 2);
+  BoxStats st(grey8);
+  cv::Mat out(grey8.size(), CV_8U);
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* g = grey8.ptr<std::uint8_t>(y);
+    std::uint8_t* o = out.ptr<std::uint8_t>(y);
+    for (int x = 0; x < w; ++x) {
+      double m, sd;
+      st.at(x, y, half, w, h, m, sd);
+      o[x] = g[x] < m * (1.0 + k * (sd / r - 1.0)) ? 255 : 0;
+    }
+  }
+  return out;
+}
+
+double stroke_width(const cv::Mat& ink) {
+  const int area = cv::countNonZero(ink);
+  if (area == 0) return 0;
+  cv::Mat eroded;
+  cv::erode(ink, eroded, cv::getStructuringElement(cv::MORPH_CROSS, cv::Size(3, 3)));
+  const int edge = area - cv::countNonZero(eroded);
+  if (edge == 0) return std::sqrt(double(area));
+  // A stroke of width w and length L has area w·L and about 2·L boundary pixels.
+  return std::max(1.0, 2.0 * area / edge);
+}
+
+Binarized binarize(const cv::Mat& img, const BinarizeParams& params) {
+  Binarized out;
+  cv::Mat bg = estimate_background(img);
+  cv::Mat c = ink_contrast(img, bg);
+  cv::Mat c8;
+  c.convertTo(c8, CV_8U, 255.0);
+  // Global threshold on contrast: Otsu over pixels that are not plain paper.
+  const double t_otsu = otsu_threshold(c8) / 255.0;
+  cv::Mat rough = c > std::max(params.min_contrast, t_otsu);
+  double sw = stroke_width(rough);
+  // Second pass: background closing sized to the strokes found.
+  if (sw > 0) {
+    bg = estimate_background(img, int(std::lround(sw)));
+    c = ink_contrast(img, bg);
+    c.convertTo(c8, CV_8U, 255.0);
+  }
+  const double t_global = std::max(params.min_contrast, otsu_threshold(c8) / 255.0);
+  const int window = params.window > 0 ? params.window
+                                       : std::clamp(int(std::lround(sw * 4)) | 1, 15, 151);
+  // Sauvola on the flattened grey (paper ≈ 255): ink where the local test passes and the
+  // contrast clears a fraction of the global threshold (so faint strokes next to ink survive,
+  // paper texture far from ink does not).
+  cv::Mat flat8 = 255 - c8;
+  cv::Mat local = sauvola(flat8, window, params.k, 128.0);
+  cv::Mat ink = local & (c > t_global * 0.5);
+  ink |= (c > t_global * 1.0);
+  // Speckles smaller than the stroke scale.
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  const double min_area = std::max(3.0, 0.25 * sw * sw);
+  std::vector<std::uint8_t> keep(n, 1);
+  keep[0] = 0;
+  for (int i = 1; i < n; ++i)
+    if (stats.at<int>(i, cv::CC_STAT_AREA) < min_area) keep[i] = 0;
+  for (int y = 0; y < ink.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    std::uint8_t* o = ink.ptr<std::uint8_t>(y);
+    for (int x = 0; x < ink.cols; ++x) o[x] = keep[l[x]] ? 255 : 0;
+  }
+  out.ink = ink;
+  out.contrast = c;
+  out.stroke_width = stroke_width(ink);
+  out.threshold = t_global;
+  return out;
+}
+
+}  // namespace idphoto::signature

@@ -1,0 +1,41 @@
+// Binarization of signature and document images: ink-contrast grey, illumination flattening, adaptive
+// thresholds computed from integral images (cost independent of the window size).
+#pragma once
+
+#include <opencv2/core.hpp>
+
+namespace idphoto::signature {
+
+// Per-channel background estimate (grey closing at reduced scale, smoothed, brought back to full size).
+// bgr: CV_8UC1 or CV_8UC3. Returns CV_32FC(channels) in grey levels, never below 1.
+cv::Mat estimate_background(const cv::Mat& img, int stroke_hint_px = 0);
+
+// Ink contrast in [0, 1] (CV_32F): 1 - (pixel / background), the strongest over the colour channels,
+// so blue, red and green ink count as much as black ink and shadows/vignettes cancel out.
+cv::Mat ink_contrast(const cv::Mat& img, const cv::Mat& background);
+
+// Plain Sauvola (1999) on a grey image: ink where g < m (1 + k (s / R - 1)). Integral images.
+// Returns CV_8U, 255 = ink.
+cv::Mat sauvola(const cv::Mat& grey8, int window, double k, double r = 128.0);
+
+struct BinarizeParams {
+  int window = 0;         // local window (px); 0 = from the estimated stroke width
+  double k = 0.2;         // local-contrast weight on the flattened image
+  double min_contrast = 0.08;  // never ink below this contrast (noise floor, fraction of background)
+};
+
+struct Binarized {
+  cv::Mat ink;             // CV_8U, 255 = ink, input size
+  cv::Mat contrast;        // CV_32F ink contrast, input size
+  double stroke_width = 0; // estimated median stroke width (px)
+  double threshold = 0;    // global contrast threshold chosen (fraction)
+};
+
+// The project's binarization: flatten, then a Sauvola-style threshold on the ink-contrast image,
+// bounded by a global threshold, then speckles smaller than the stroke scale removed.
+Binarized binarize(const cv::Mat& img, const BinarizeParams& params = {});
+
+// Median stroke width of an ink mask (2 × median distance to background on the skeleton ridge).
+double stroke_width(const cv::Mat& ink);
+
+}  // namespace idphoto::signature

@@ -1,0 +1,267 @@
+"""`idphoto batch` on a temporary folder tree of good, bad, unreadable and hostile files."""
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+SRC = os.environ.get("IDPHOTO_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+GOOD = os.path.join(SRC, "samples", "cn-1inch-obama.jpg")
+CSV_COLUMNS = ["input", "verdict", "failed_ids", "first_failure_message", "width", "height", "bytes",
+               "ms"]
+
+
+def binary():
+    return os.environ["IDPHOTO_CLI"]
+
+
+def run(*args, stdin=None, cwd=None):
+    env = dict(os.environ, LANG="C.UTF-8")
+    p = subprocess.run([binary(), "batch", *args], capture_output=True, env=env, timeout=900,
+                       input=stdin, cwd=cwd)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def sample_verdict():
+    """The verdict `idphoto check` gives the sample (pass when every photo check agrees with it)."""
+    env = dict(os.environ, LANG="C.UTF-8")
+    p = subprocess.run([binary(), "check", "--json", GOOD], capture_output=True, env=env, timeout=300)
+    return json.loads(p.stdout.decode().splitlines()[0])["verdict"]
+
+
+def jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class Batch(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.root = os.path.join(self.tmp.name, "photos")
+        good = open(GOOD, "rb").read()
+        self.gv = sample_verdict()
+        self.gcode = 0 if self.gv == "pass" else 1
+        self.expect = {}  # path -> verdict
+
+        def put(rel, data, verdict):
+            p = os.path.join(self.root, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "wb") as f:
+                f.write(data)
+            if verdict:
+                self.expect[p] = verdict
+            return p
+
+        put("good1.jpg", good, self.gv)
+        put("class-a/good2.JPG", good, self.gv)
+        # 40 KB of padding after the JPEG's end: decodes, but over the 30 KB limit of cn-1inch.
+        put("class-a/big.jpg", good + b"\0" * 40000, "fail")
+        put("class-b/deep/truncated.jpg", good[: len(good) // 3], "error")
+        put("class-b/empty.jpg", b"", "error")
+        put("class-b/text.jpg", b"just some text, not a photo\n", "error")
+        put("class-b/phone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\0" * 64,
+            "error")
+        # A JPEG header announcing 60000×60000 pixels: refused from the header (limits).
+        sof = good.index(b"\xff\xc0")
+        bomb = good[: sof + 5] + (60000).to_bytes(2, "big") * 2 + good[sof + 9:]
+        put("class-b/bomb.jpg", bomb, "error")
+        put("notes.md", b"# not an image: ignored by the folder walk\n", None)
+        os.mkfifo(os.path.join(self.root, "class-b", "pipe.jpg"))  # never a regular file: skipped
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def report_path(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def test_jsonl_report_and_exit_code(self):
+        rep = self.report_path("out.jsonl")
+        code, out, err = run(self.root, "--report", rep, "--jobs", "2")
+        self.assertEqual(code, 3, err)  # unreadable inputs present: 3 > 1
+        lines = jsonl(rep)
+        self.assertEqual({r["input"] for r in lines}, set(self.expect), out)
+        self.assertEqual(len(lines), len(self.expect))
+        for r in lines:
+            self.assertEqual(r["schema_version"], 1)
+            self.assertEqual(r["verdict"], self.expect[r["input"]], r["input"])
+            self.assertEqual(r["kind"], "photo")
+            self.assertEqual(r["profile"], "cn-1inch")
+        big = next(r for r in lines if r["input"].endswith("big.jpg"))
+        size = next(f for f in big["findings"] if f["id"] == "photo.file.size")
+        self.assertEqual(size["status"], "fail")
+        bomb = next(r for r in lines if r["input"].endswith("bomb.jpg"))
+        self.assertEqual(bomb["error"]["code"], "limit_exceeded")
+        # The summary counts each outcome and names the failing check.
+        passed = 2 if self.gv == "pass" else 0
+        self.assertIn(f"{passed} passed, {3 - passed} failed, 5 unreadable", out)
+        self.assertIn("photo.file.size", out)
+
+    def test_csv_columns(self):
+        rep = self.report_path("out.csv")
+        code, _, err = run(self.root, "--report", rep)
+        self.assertEqual(code, 3, err)
+        with open(rep, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        self.assertEqual(rows[0], CSV_COLUMNS)
+        body = {r[0]: r for r in rows[1:]}
+        self.assertEqual(set(body), set(self.expect))
+        for path, row in body.items():
+            self.assertEqual(len(row), len(CSV_COLUMNS))
+            self.assertEqual(row[1], self.expect[path])
+            float(row[7])
+        good = body[os.path.join(self.root, "good1.jpg")]
+        self.assertEqual(good[4:7], ["295", "413", str(os.path.getsize(GOOD))])
+        if self.gv == "pass":
+            self.assertEqual(good[2:4], ["", ""])
+        big = body[os.path.join(self.root, "class-a", "big.jpg")]
+        self.assertIn("photo.file.size", big[2].split(";"))
+        self.assertTrue(big[3])  # first failure message (en)
+        self.assertEqual(big[6], str(os.path.getsize(GOOD) + 40000))
+        empty = body[os.path.join(self.root, "class-b", "empty.jpg")]
+        self.assertTrue(empty[3])  # the error message
+
+    def test_exit_codes(self):
+        good = os.path.join(self.root, "good1.jpg")
+        big = os.path.join(self.root, "class-a", "big.jpg")
+        self.assertEqual(run(good)[0], self.gcode)
+        self.assertEqual(run(good, big)[0], 1)
+        self.assertEqual(run(good, big, os.path.join(self.root, "class-b", "empty.jpg"))[0], 3)
+        self.assertEqual(run(good, os.path.join(self.tmp.name, "missing.jpg"))[0], 3)
+        self.assertEqual(run(good, "--profile", "no-such-profile")[0], 2)
+        self.assertEqual(run(good, "--profile", "cn-signature")[0], 2)  # a signature profile, kind photo
+        self.assertEqual(run(good, "--shard", "3/3")[0], 2)
+        self.assertEqual(run(good, "--report", self.report_path("x.txt"))[0], 2)
+        self.assertEqual(run(good, "--resume")[0], 2)
+        self.assertEqual(run(good, "--models", self.tmp.name)[0], 2)  # no model there
+        # Write error: the report's folder does not exist.
+        self.assertEqual(run(good, "--report", os.path.join(self.tmp.name, "no", "r.jsonl"))[0], 4)
+
+    def test_list_file_and_stdin(self):
+        good = os.path.join(self.root, "good1.jpg")
+        big = os.path.join(self.root, "class-a", "big.jpg")
+        lst = self.report_path("inputs.txt")
+        with open(lst, "w") as f:
+            f.write(f"# a comment\n\n{good}\n  {big}  \n")
+        rep = self.report_path("l.jsonl")
+        code, _, err = run(lst, "--report", rep)
+        self.assertEqual(code, 1, err)  # big.jpg fails
+        self.assertEqual({r["input"] for r in jsonl(rep)}, {good, big})
+        code, _, err = run("-", "--report", rep, stdin=f"{good}\n".encode())
+        self.assertEqual(code, self.gcode, err)
+        self.assertEqual([r["input"] for r in jsonl(rep)], [good])
+        # A FIFO named in a list is judged unreadable without blocking.
+        code, out, _ = run("-", stdin=os.path.join(self.root, "class-b", "pipe.jpg").encode())
+        self.assertEqual(code, 3)
+        self.assertIn("not a regular file", out)
+
+    def test_resume_skips_done_inputs(self):
+        for ext in ("jsonl", "csv"):
+            rep = self.report_path("r." + ext)
+            run(self.root, "--report", rep)
+            first = open(rep, encoding="utf-8").read()
+            code, out, _ = run(self.root, "--report", rep, "--resume")
+            self.assertIn("Checked 0 files", out, ext)  # everything readable was done
+            # Missing stamps (no such file) are retried; every other input is skipped.
+            self.assertIn(f"{len(self.expect)} skipped", out, ext)
+            self.assertEqual(open(rep, encoding="utf-8").read(), first, ext)
+            # A changed file is checked again and replaces its old line.
+            p = os.path.join(self.root, "good1.jpg")
+            st = os.stat(p)
+            os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+            code, out, _ = run(self.root, "--report", rep, "--resume")
+            self.assertIn("Checked 1 files", out, ext)
+            if ext == "jsonl":
+                inputs = [r["input"] for r in jsonl(rep)]
+            else:
+                inputs = [r[0] for r in list(csv.reader(open(rep, newline="")))[1:]]
+            self.assertEqual(sorted(inputs), sorted(self.expect), ext)
+            self.assertEqual(code, self.gcode)  # the exit code covers the inputs of this run only
+        # Without --resume the report starts afresh.
+        rep = self.report_path("r.jsonl")
+        run(os.path.join(self.root, "good1.jpg"), "--report", rep)
+        self.assertEqual(len(jsonl(rep)), 1)
+
+    def test_shards_partition_the_set(self):
+        for n in (2, 3, 5):
+            seen = []
+            for i in range(n):
+                rep = self.report_path(f"s{i}.jsonl")
+                run(self.root, "--shard", f"{i}/{n}", "--report", rep)
+                seen += [r["input"] for r in jsonl(rep)]
+            self.assertEqual(sorted(seen), sorted(self.expect), n)  # union = all, no overlap
+        # The hash is of the path relative to the folder: the same tree elsewhere shards alike.
+        other = os.path.join(self.tmp.name, "elsewhere", "copy")
+        shutil.copytree(self.root, other, ignore=shutil.ignore_patterns("pipe.jpg"))
+        a, b = self.report_path("a.jsonl"), self.report_path("b.jsonl")
+        run(self.root, "--shard", "1/3", "--report", a)
+        run(other, "--shard", "1/3", "--report", b)
+        rel = lambda path, root: os.path.relpath(path, root)
+        self.assertEqual(sorted(rel(r["input"], self.root) for r in jsonl(a)),
+                         sorted(rel(r["input"], other) for r in jsonl(b)))
+
+    def test_sigint_leaves_a_resumable_report(self):
+        many = os.path.join(self.tmp.name, "many")
+        os.makedirs(many)
+        good = open(GOOD, "rb").read()
+        for i in range(120):
+            with open(os.path.join(many, f"p{i:03d}.jpg"), "wb") as f:
+                f.write(good)
+        rep = self.report_path("int.jsonl")
+        env = dict(os.environ, LANG="C.UTF-8")
+        p = subprocess.Popen([binary(), "batch", many, "--jobs", "1", "--report", rep],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if os.path.exists(rep) and len(open(rep).read().splitlines()) >= 3:
+                break
+            time.sleep(0.01)
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=120)
+        done = jsonl(rep)  # every line parses
+        self.assertEqual(p.returncode, 130, out[-500:])
+        self.assertIn("--resume", out.decode())
+        self.assertGreaterEqual(len(done), 3)
+        self.assertLess(len(done), 120, "the batch finished before the interrupt; test inconclusive")
+        code, out, _ = run(many, "--jobs", "2", "--report", rep, "--resume")
+        self.assertEqual(code, self.gcode, out[-500:])
+        self.assertIn(f"{len(done)} skipped", out)
+        inputs = [r["input"] for r in jsonl(rep)]
+        self.assertEqual(len(inputs), 120)
+        self.assertEqual(len(set(inputs)), 120)
+
+    def test_contact_sheet(self):
+        sheet = self.report_path("sheet.jpg")
+        code, out, err = run(self.root, "--sheet", sheet)
+        self.assertEqual(code, 3, err)
+        data = open(sheet, "rb").read()
+        self.assertEqual(data[:2], b"\xff\xd8")
+        self.assertIn("Contact sheet", out)
+        self.assertEqual(run(self.root, "--sheet", self.report_path("sheet.gif"))[0], 2)
+
+    def test_unavailable_options_are_clear(self):
+        good = os.path.join(self.root, "good1.jpg")
+        code, _, err = run(good, "--fix-dir", self.report_path("fixed"))
+        if code == 2:
+            self.assertIn("--fix-dir", err)
+        code, _, err = run(good, "--kind", "signature")
+        if code == 2:
+            self.assertIn("signature", err)
+        else:
+            self.assertIn(code, (1, 3))  # a photo is no signature
+
+    def test_plain_lines_when_not_a_terminal(self):
+        code, out, err = run(self.root)
+        self.assertEqual(code, 3)
+        self.assertNotIn("\r", out + err)
+        lines = [l for l in out.splitlines() if l.startswith(("PASS", "FAIL", "ERROR"))]
+        self.assertEqual(len(lines), len(self.expect))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,276 @@
+/* Every C API function with NULL and bad arguments, then with good ones. Pure C11. */
+#include <idphoto/idphoto.h>
+
+#include "c_api_test_util.h"
+
+static void test_version_and_status(void) {
+  EXPECT(idphoto_version_number() == IDPHOTO_VERSION_NUMBER);
+  EXPECT_STR(idphoto_version_string(), IDPHOTO_VERSION_STRING);
+  EXPECT_STR(idphoto_status_name(IDPHOTO_OK), "ok");
+  EXPECT_STR(idphoto_status_name(IDPHOTO_ERR_UNREADABLE), "unreadable");
+  EXPECT_STR(idphoto_status_name(IDPHOTO_ERR_LIMIT_EXCEEDED), "limit_exceeded");
+  EXPECT_STR(idphoto_status_name(IDPHOTO_ERR_IO), "io_error");
+  EXPECT_STR(idphoto_status_name(IDPHOTO_ERR_NOT_AVAILABLE), "not_available");
+  EXPECT_STR(idphoto_status_name(-1), "unknown");
+  EXPECT_STR(idphoto_status_name(9999), "unknown");
+}
+
+static void test_null_frees_and_accessors(void) {
+  size_t n = 123;
+  idphoto_engine_free(NULL);
+  idphoto_profile_free(NULL);
+  idphoto_report_free(NULL);
+  EXPECT(idphoto_engine_options_json(NULL) == NULL);
+  EXPECT(idphoto_engine_models_json(NULL) == NULL);
+  EXPECT(idphoto_profile_id(NULL) == NULL);
+  EXPECT(idphoto_profile_kind(NULL) == NULL);
+  EXPECT(idphoto_profile_json(NULL) == NULL);
+  EXPECT(idphoto_report_json(NULL) == NULL);
+  EXPECT(idphoto_report_verdict(NULL) == -1);
+  EXPECT(idphoto_report_error(NULL) == IDPHOTO_OK);
+  EXPECT(idphoto_report_output(NULL, &n) == NULL && n == 0);
+  EXPECT(idphoto_report_output(NULL, NULL) == NULL);
+  EXPECT(idphoto_profile_default_id(NULL) == NULL);
+  EXPECT(idphoto_profile_default_id("video") == NULL);
+  EXPECT_STR(idphoto_profile_default_id("photo"), "cn-1inch");
+  EXPECT_STR(idphoto_profile_default_id("signature"), "cn-signature");
+}
+
+static void test_registry(void) {
+  size_t i, n = idphoto_check_count();
+  int saw_head_height = 0;
+  EXPECT(n >= 15);
+  for (i = 0; i < n; ++i) {
+    const char *id = idphoto_check_id(i);
+    EXPECT(id != NULL && strncmp(id, idphoto_check_kind(i), strlen(idphoto_check_kind(i))) == 0);
+    EXPECT(idphoto_check_title(i, NULL) != NULL && idphoto_check_title(i, "zh-CN") != NULL);
+    EXPECT(idphoto_check_clause(i) != NULL);
+    if (id && strcmp(id, "photo.geometry.head_height") == 0) saw_head_height = 1;
+  }
+  EXPECT(saw_head_height);
+  EXPECT(idphoto_check_id(n) == NULL);
+  EXPECT(idphoto_check_kind(n) == NULL);
+  EXPECT(idphoto_check_clause((size_t)-1) == NULL);
+  EXPECT(idphoto_check_title(n, "en") == NULL);
+  EXPECT(idphoto_check_title(0, "fr") == NULL);
+  EXPECT(idphoto_checks_json() != NULL && idphoto_checks_json()[0] == '[');
+  EXPECT(strstr(idphoto_checks_json(), "\"photo.geometry.head_height\"") != NULL);
+}
+
+static void test_profiles(void) {
+  idphoto_profile *p = (idphoto_profile *)0x1;
+  size_t i, n = idphoto_profile_builtin_count();
+  int saw_default = 0;
+  const char *ext = "{\"id\": \"my-1inch\", \"extends\": \"cn-1inch\"}";
+  const char *bad = "{\"id\": \"x\", \"kind\": \"photo\", \"checks\": 7}";
+  EXPECT(n >= 9);
+  for (i = 0; i < n; ++i)
+    if (strcmp(idphoto_profile_builtin_id(i), "cn-1inch") == 0) saw_default = 1;
+  EXPECT(saw_default);
+  EXPECT(idphoto_profile_builtin_id(n) == NULL);
+
+  EXPECT(idphoto_profile_get("cn-1inch", NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_last_status() == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(strlen(idphoto_last_error()) > 0);
+  EXPECT(idphoto_profile_get(NULL, &p) == IDPHOTO_ERR_INVALID_ARGUMENT && p == NULL);
+  p = (idphoto_profile *)0x1;
+  EXPECT(idphoto_profile_get("no-such-profile", &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  EXPECT(strstr(idphoto_last_error(), "no-such-profile") != NULL);
+  EXPECT(idphoto_profile_get("", &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+
+  EXPECT(idphoto_profile_get("cn-passport", &p) == IDPHOTO_OK && p != NULL);
+  EXPECT(idphoto_last_status() == IDPHOTO_OK && strcmp(idphoto_last_error(), "") == 0);
+  EXPECT_STR(idphoto_profile_id(p), "cn-passport");
+  EXPECT_STR(idphoto_profile_kind(p), "photo");
+  EXPECT(idphoto_profile_json(p) != NULL && strstr(idphoto_profile_json(p), "cn-passport") != NULL);
+  idphoto_profile_free(p);
+
+  EXPECT(idphoto_profile_load_json(NULL, 10, &p) == IDPHOTO_ERR_INVALID_ARGUMENT && p == NULL);
+  EXPECT(idphoto_profile_load_json(ext, strlen(ext), NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_profile_load_json("", 0, &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  EXPECT(idphoto_profile_load_json("{", 1, &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  EXPECT(idphoto_profile_load_json("[]", 2, &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  EXPECT(idphoto_profile_load_json("\xff\xfe\x00", 3, &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  EXPECT(idphoto_profile_load_json(bad, strlen(bad), &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  /* Found by fuzzing: a number overflowing double was an uncaught exception (now bad_profile). */
+  EXPECT(idphoto_profile_load_json("{\"id\": 1e999}", 13, &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  /* Only size bytes are read: the same text cut short is invalid. */
+  EXPECT(idphoto_profile_load_json(ext, strlen(ext) - 1, &p) == IDPHOTO_ERR_BAD_PROFILE);
+  EXPECT(idphoto_profile_load_json(ext, strlen(ext), &p) == IDPHOTO_OK && p != NULL);
+  EXPECT_STR(idphoto_profile_id(p), "my-1inch");
+  EXPECT_STR(idphoto_profile_kind(p), "photo");
+  idphoto_profile_free(p);
+}
+
+/* A profile nested 10 000 deep and one 100 MB long are refused cleanly, the long one before parsing. */
+static void test_hostile_profiles(void) {
+  const size_t depth = 10000, big = (size_t)100 * 1000 * 1000;
+  char *deep = (char *)malloc(2 * depth + 1);
+  char *huge = (char *)malloc(big);
+  idphoto_profile *p = NULL;
+  size_t i;
+  EXPECT(deep != NULL && huge != NULL);
+  if (!deep || !huge) {
+    free(deep);
+    free(huge);
+    return;
+  }
+  for (i = 0; i < depth; ++i) deep[i] = '[';
+  for (i = 0; i < depth; ++i) deep[depth + i] = ']';
+  deep[2 * depth] = '\0';
+  EXPECT(idphoto_profile_load_json(deep, 2 * depth, &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  EXPECT(strstr(idphoto_last_error(), "nest") != NULL || strstr(idphoto_last_error(), "deep") != NULL);
+  memset(huge, ' ', big);
+  huge[0] = '{';
+  huge[big - 1] = '}';
+  EXPECT(idphoto_profile_load_json(huge, big, &p) == IDPHOTO_ERR_BAD_PROFILE && p == NULL);
+  EXPECT(strstr(idphoto_last_error(), "bytes") != NULL);
+  free(deep);
+  free(huge);
+}
+
+static void test_engine_options(void) {
+  idphoto_engine *e = (idphoto_engine *)0x1;
+  EXPECT(idphoto_engine_create(NULL, NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{", &e) == IDPHOTO_ERR_INVALID_ARGUMENT && e == NULL);
+  EXPECT(idphoto_engine_create("[]", &e) == IDPHOTO_ERR_INVALID_ARGUMENT && e == NULL);
+  EXPECT(idphoto_engine_create("{\"colour\": 1}", &e) == IDPHOTO_ERR_INVALID_ARGUMENT && e == NULL);
+  EXPECT(strstr(idphoto_last_error(), "colour") != NULL);
+  EXPECT(idphoto_engine_create("{\"threads\": 0}", &e) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{\"threads\": -3}", &e) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{\"threads\": \"2\"}", &e) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{\"model_dir\": 5}", &e) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{\"limits\": {\"max_bytes\": -1}}", &e) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{\"limits\": {\"max_dimension\": 99999999999}}", &e) ==
+         IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{\"limits\": {\"nope\": 1}}", &e) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_engine_create("{\"limits\": {\"time_cap_ms\": -1}}", &e) ==
+         IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(e == NULL);
+  EXPECT(idphoto_engine_create("{\"model_dir\": \"/nonexistent/idphoto-models\"}", &e) ==
+         IDPHOTO_ERR_MODEL_MISSING && e == NULL);
+  EXPECT(strstr(idphoto_last_error(), "/nonexistent/idphoto-models") != NULL);
+}
+
+static void test_check(const char *sample, const char *source) {
+  idphoto_engine *e = NULL;
+  idphoto_profile *sig = NULL, *photo = NULL;
+  idphoto_report *r = (idphoto_report *)0x1;
+  size_t size = 0, out_size = 9;
+  uint8_t *bytes = read_all(sample, &size);
+  static const uint8_t junk[] = "this is not an image";
+  /* A 1x1 PNG header declaring 100000 x 100000 pixels: refused from the header. */
+  static const uint8_t bomb[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 'I', 'H',
+                                 'D', 'R', 0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8, 2, 0, 0, 0,
+                                 0x27, 0x30, 0x9c, 0x9f};
+  EXPECT(bytes != NULL);
+  EXPECT(idphoto_engine_create("{\"threads\": 2, \"limits\": {\"max_bytes\": 5000000}}", &e) ==
+         IDPHOTO_OK);
+  EXPECT(e != NULL);
+  if (!e || !bytes) {
+    free(bytes);
+    idphoto_engine_free(e);
+    return;
+  }
+  EXPECT(strstr(idphoto_engine_options_json(e), "\"threads\":2") != NULL);
+  EXPECT(strstr(idphoto_engine_options_json(e), "\"max_bytes\":5000000") != NULL);
+  EXPECT(strstr(idphoto_engine_options_json(e), "\"model_dir\":\"") != NULL);
+  EXPECT(strstr(idphoto_engine_models_json(e), "shape_predictor_68_face_landmarks") != NULL);
+
+  EXPECT(idphoto_photo_check(NULL, bytes, size, NULL, "x", &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(idphoto_photo_check(e, bytes, size, NULL, "x", NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_photo_check(e, NULL, 10, NULL, "x", &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(idphoto_profile_get("cn-signature", &sig) == IDPHOTO_OK);
+  EXPECT(idphoto_photo_check(e, bytes, size, sig, "x", &r) == IDPHOTO_ERR_BAD_PROFILE && r == NULL);
+  EXPECT(strstr(idphoto_last_error(), "signature") != NULL);
+
+  /* Empty, junk and bomb inputs: a report with verdict error and the reason. */
+  EXPECT(idphoto_photo_check(e, NULL, 0, NULL, NULL, &r) == IDPHOTO_OK && r != NULL);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNREADABLE);
+  EXPECT(strstr(idphoto_report_json(r), "\"input\":\"\"") != NULL);
+  idphoto_report_free(r);
+  EXPECT(idphoto_photo_check(e, junk, sizeof junk - 1, NULL, "junk.jpg", &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNSUPPORTED_FORMAT);
+  idphoto_report_free(r);
+  EXPECT(idphoto_photo_check(e, bomb, sizeof bomb, NULL, "bomb.png", &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_LIMIT_EXCEEDED);
+  idphoto_report_free(r);
+
+  /* The compliant sample passes its profile, whether given or defaulted. */
+  EXPECT(idphoto_profile_get("cn-1inch", &photo) == IDPHOTO_OK);
+  EXPECT(idphoto_photo_check(e, bytes, size, photo, sample, &r) == IDPHOTO_OK && r != NULL);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_PASS);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_OK);
+  EXPECT(strncmp(idphoto_report_json(r), "{\"schema_version\":1,", 20) == 0);
+  EXPECT(strstr(idphoto_report_json(r), "\"profile\":\"cn-1inch\"") != NULL);
+  EXPECT(idphoto_report_output(r, &out_size) == NULL && out_size == 0);
+  idphoto_report_free(r);
+  EXPECT(idphoto_photo_check(e, bytes, size, NULL, sample, &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_PASS);
+  idphoto_report_free(r);
+
+  /* Over the engine's byte limit (5 MB): refused. */
+  {
+    size_t big = 6000000;
+    uint8_t *padded = (uint8_t *)calloc(big, 1);
+    EXPECT(padded != NULL);
+    if (padded) {
+      memcpy(padded, bytes, size);
+      EXPECT(idphoto_photo_check(e, padded, big, NULL, "big.jpg", &r) == IDPHOTO_OK);
+      EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_LIMIT_EXCEEDED);
+      idphoto_report_free(r);
+      free(padded);
+    }
+  }
+  /* Fix: NULL and bad arguments, an unreadable input, then the source photo. */
+  EXPECT(idphoto_photo_fix(NULL, bytes, size, NULL, "x", NULL, &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(idphoto_photo_fix(e, bytes, size, NULL, "x", NULL, NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_photo_fix(e, NULL, 5, NULL, "x", NULL, &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(idphoto_photo_fix(e, bytes, size, NULL, "x", "{\"colour\": \"white\"}", &r) ==
+         IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(strstr(idphoto_last_error(), "colour") != NULL);
+  EXPECT(idphoto_photo_fix(e, bytes, size, NULL, "x", "[1]", &r) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(idphoto_photo_fix(e, bytes, size, sig, "x", NULL, &r) == IDPHOTO_ERR_BAD_PROFILE && r == NULL);
+  EXPECT(idphoto_photo_fix(e, junk, sizeof junk - 1, NULL, "junk", NULL, &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_verdict(r) != IDPHOTO_VERDICT_PASS);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNSUPPORTED_FORMAT);
+  EXPECT(idphoto_report_output(r, &out_size) == NULL && out_size == 0);
+  idphoto_report_free(r);
+  if (source) {
+    size_t src_size = 0;
+    uint8_t *src = read_all(source, &src_size);
+    EXPECT(src != NULL);
+    if (src) {
+      EXPECT(idphoto_photo_fix(e, src, src_size, photo, "source.jpg",
+                               "{\"background\": \"white\", \"output_name\": \"out.jpg\"}", &r) == IDPHOTO_OK);
+      EXPECT(r != NULL && strstr(idphoto_report_json(r), "\"before\"") != NULL);
+      if (idphoto_report_verdict(r) == IDPHOTO_VERDICT_PASS) {
+        const uint8_t *o = idphoto_report_output(r, &out_size);
+        EXPECT(o != NULL && out_size > 1000 && o[0] == 0xFF && o[1] == 0xD8);
+      }
+      idphoto_report_free(r);
+      free(src);
+    }
+  }
+  idphoto_profile_free(sig);
+  idphoto_profile_free(photo);
+  idphoto_engine_free(e);
+  free(bytes);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s SAMPLE.jpg [SOURCE.jpg]\n", argv[0]);
+    return 2;
+  }
+  test_version_and_status();
+  test_null_frees_and_accessors();
+  test_registry();
+  test_profiles();
+  test_hostile_profiles();
+  test_engine_options();
+  test_check(argv[1], argc > 2 ? argv[2] : NULL);
+  return finish("c_api_args");
+}

@@ -1,0 +1,86 @@
+/* Many threads sharing one engine give the same reports as one thread (timing_ms excluded). */
+#include <idphoto/idphoto.h>
+#include <pthread.h>
+
+#include "c_api_test_util.h"
+
+#define MAX_INPUTS 16
+#define THREADS 8
+#define ROUNDS 3
+
+static idphoto_engine *g_engine;
+static idphoto_profile *g_profile;
+static uint8_t *g_bytes[MAX_INPUTS];
+static size_t g_sizes[MAX_INPUTS];
+static char *g_expected[MAX_INPUTS];
+static int g_inputs;
+
+static char *check_one(int i) {
+  idphoto_report *r = NULL;
+  char *copy = NULL;
+  if (idphoto_photo_check(g_engine, g_bytes[i], g_sizes[i], g_profile, "input", &r) == IDPHOTO_OK) {
+    const char *j = idphoto_report_json(r);
+    size_t n = json_len_without_timing(j);
+    copy = (char *)malloc(n + 1);
+    if (copy) {
+      memcpy(copy, j, n);
+      copy[n] = '\0';
+    }
+  }
+  idphoto_report_free(r);
+  return copy;
+}
+
+static void *worker(void *arg) {
+  long id = (long)arg, mismatches = 0;
+  int round, k;
+  for (round = 0; round < ROUNDS; ++round) {
+    for (k = 0; k < g_inputs; ++k) {
+      int i = (int)((k + id + round) % g_inputs); /* threads visit inputs in different orders */
+      char *got = check_one(i);
+      if (!got || strcmp(got, g_expected[i]) != 0) ++mismatches;
+      free(got);
+    }
+  }
+  return (void *)mismatches;
+}
+
+int main(int argc, char **argv) {
+  pthread_t threads[THREADS];
+  long t, total_mismatches = 0;
+  int i;
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s IMAGE...\n", argv[0]);
+    return 2;
+  }
+  for (i = 1; i < argc && g_inputs < MAX_INPUTS; ++i) {
+    g_bytes[g_inputs] = read_all(argv[i], &g_sizes[g_inputs]);
+    if (g_bytes[g_inputs]) ++g_inputs;
+    else fprintf(stderr, "skipping unreadable %s\n", argv[i]);
+  }
+  EXPECT(g_inputs >= 2);
+  EXPECT(idphoto_engine_create(NULL, &g_engine) == IDPHOTO_OK);
+  EXPECT(idphoto_profile_get("cn-1inch", &g_profile) == IDPHOTO_OK);
+  if (!g_engine || !g_profile) return finish("c_api_threads");
+  for (i = 0; i < g_inputs; ++i) {
+    g_expected[i] = check_one(i);
+    EXPECT(g_expected[i] != NULL && strstr(g_expected[i], "\"findings\":[") != NULL);
+    if (!g_expected[i]) return finish("c_api_threads");
+  }
+  for (t = 0; t < THREADS; ++t) EXPECT(pthread_create(&threads[t], NULL, worker, (void *)t) == 0);
+  for (t = 0; t < THREADS; ++t) {
+    void *mism = NULL;
+    pthread_join(threads[t], &mism);
+    total_mismatches += (long)mism;
+  }
+  printf("%d inputs x %d threads x %d rounds, %ld mismatches\n", g_inputs, THREADS, ROUNDS,
+         total_mismatches);
+  EXPECT(total_mismatches == 0);
+  for (i = 0; i < g_inputs; ++i) {
+    free(g_expected[i]);
+    free(g_bytes[i]);
+  }
+  idphoto_profile_free(g_profile);
+  idphoto_engine_free(g_engine);
+  return finish("c_api_threads");
+}

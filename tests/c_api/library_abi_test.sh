@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# libidphoto.so.MAJOR: SONAME, and exports limited to the C API
+# plus the public C++ API of include/idphoto/idphoto.hpp (hidden visibility + version script).
+# Usage: library_abi_test.sh LIBRARY
+set -euo pipefail
+lib=$1
+readelf -d "$lib" | grep -q 'SONAME.*\[libidphoto\.so\.0\]' || { echo "bad SONAME"; exit 1; }
+
+# DT_NEEDED (DESIGN.md rule 8) is asserted by tests/build/check_dt_needed.sh.
+exports=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^IDPHOTO_0$' | sort -u)
+c_count=$(echo "$exports" | grep -c '^idphoto_' || true)
+cxx=$(echo "$exports" | grep -v '^idphoto_' | c++filt)
+stray=$(echo "$cxx" | grep -Ev '^(idphoto::|typeinfo|vtable)' | grep -Ev '^$' || true)
+internal=$(echo "$cxx" | grep -E '^idphoto::(io|face|analysis|checks|profiles|signature|fix)::' || true)
+echo "exports: $c_count C functions, $(echo "$cxx" | grep -c . || true) C++ symbols"
+[ "$c_count" -ge 30 ] || { echo "C API missing from exports"; exit 1; }
+[ -z "$stray" ] || { echo "unexpected exports:"; echo "$stray" | head -20; exit 1; }
+[ -z "$internal" ] || { echo "internal symbols exported:"; echo "$internal" | head -20; exit 1; }
+nm -D --defined-only "$lib" | grep -Eq ' T idphoto_photo_check(@|$)'
+echo "$cxx" | grep -q '^idphoto::Engine::check_photo'
+echo "ABI OK"

@@ -1,0 +1,77 @@
+"""`idphoto fix` through the CLI: exit codes, no file on refusal, never over the input, atomic write, JSON."""
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "tests", "cli"))
+from cli_support import run, shared_data  # noqa: E402
+
+
+class FixCli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_fixable_photo_written_and_passes_check(self):
+        d = shared_data(self)
+        src = os.path.join(d, "faces/deepface/img30.jpg")
+        out = os.path.join(self.tmp, "upload.jpg")
+        code, stdout, stderr = run("fix", src, "-o", out, "--json")
+        self.assertEqual(code, 0, stdout + stderr)
+        j = json.loads(stdout)
+        self.assertEqual(j["verdict"], "pass")
+        self.assertEqual(j["output"], out)
+        self.assertEqual(j["after"]["verdict"], "pass")
+        self.assertIn("findings", j["before"])
+        self.assertFalse(j["fix"]["refused"])
+        self.assertTrue(os.path.exists(out))
+        self.assertEqual(os.path.getsize(out), j["after"]["image"]["bytes"])
+        # No temporary file left next to the output.
+        self.assertEqual(os.listdir(self.tmp), ["upload.jpg"])
+        code, stdout, _ = run("check", out, "--json")
+        self.assertEqual(code, 0, stdout)
+
+    def test_refused_fix_exits_1_and_writes_nothing(self):
+        d = shared_data(self)
+        out = os.path.join(self.tmp, "dogs_out.jpg")
+        code, stdout, _ = run("fix", os.path.join(d, "faces/dlib_examples_faces/dogs.jpg"), "-o", out, "--json")
+        self.assertEqual(code, 1)
+        j = json.loads(stdout)
+        self.assertEqual(j["verdict"], "fail")
+        self.assertIsNone(j["output"])
+        self.assertIsNone(j["after"])
+        self.assertTrue(j["fix"]["refused"])
+        self.assertIn("photo.face.count", [f["id"] for f in j["findings"]])
+        self.assertFalse(os.path.exists(out))
+
+    def test_never_overwrites_input(self):
+        d = shared_data(self)
+        src = os.path.join(self.tmp, "in.jpg")
+        shutil.copy(os.path.join(d, "faces/deepface/img30.jpg"), src)
+        before = open(src, "rb").read()
+        code, _, stderr = run("fix", src, "-o", src)
+        self.assertEqual(code, 2)
+        self.assertIn("input", stderr)
+        self.assertEqual(open(src, "rb").read(), before)
+
+    def test_bad_background_is_usage_error(self):
+        code, _, stderr = run("fix", "whatever.jpg", "-o", os.path.join(self.tmp, "o.jpg"), "--background", "#12345")
+        self.assertEqual(code, 2)
+        self.assertIn("background", stderr)
+
+    def test_unreadable_input_exits_3(self):
+        p = os.path.join(self.tmp, "notes.jpg")
+        with open(p, "wb") as f:
+            f.write(b"just text")
+        code, _, _ = run("fix", p, "-o", os.path.join(self.tmp, "o.jpg"))
+        self.assertEqual(code, 3)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "o.jpg")))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,248 @@
+#include <algorithm>
+#include <filesystem>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "checks/check.hpp"
+#include "profiles/profile_data.hpp"
+#include "dibco_metrics.hpp"
+#include "io/decode.hpp"
+#include "signature/binarize.hpp"
+#include "signature/ink_analysis.hpp"
+#include "support/test_support.hpp"
+
+using namespace idphoto;
+namespace fs = std::filesystem;
+
+namespace {
+
+const Engine& engine() {
+  static Engine e = Engine::create().value();
+  return e;
+}
+
+std::vector<std::uint8_t> png_of(const cv::Mat& m) {
+  std::vector<std::uint8_t> b;
+  cv::imencode(".png", m, b);
+  return b;
+}
+
+cv::Mat decode(const std::vector<std::uint8_t>& b) { return cv::imdecode(b, cv::IMREAD_GRAYSCALE); }
+
+// A synthetic phone-like signature: grey paper with a gradient, a blue scrawl, a ruled line.
+cv::Mat synthetic(bool blue, bool ruled) {
+  cv::Mat img(600, 1500, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x) {
+      const int v = 170 + x * 60 / img.cols;
+      img.at<cv::Vec3b>(y, x) = {std::uint8_t(v), std::uint8_t(v), std::uint8_t(v)};
+    }
+  const cv::Scalar ink = blue ? cv::Scalar(160, 40, 20) : cv::Scalar(25, 25, 25);
+  if (ruled) cv::line(img, {0, 380}, {1499, 380}, cv::Scalar(120, 120, 120), 3);
+  std::vector<cv::Point> pts;
+  for (int i = 0; i <= 200; ++i) {
+    const double t = i / 200.0;
+    pts.emplace_back(int(400 + 700 * t), int(300 + 70 * std::sin(t * 25)));
+  }
+  cv::polylines(img, pts, false, ink, 6, cv::LINE_AA);
+  cv::line(img, {450, 220}, {520, 400}, ink, 6, cv::LINE_AA);
+  return img;
+}
+
+const Finding& finding(const Report& r, std::string_view id) {
+  const Finding* f = r.find(id);
+  REQUIRE_MESSAGE(f != nullptr, "missing finding " << id);
+  return *f;
+}
+
+}  // namespace
+
+TEST_CASE("every signature check is registered with kind signature and validates in cn-signature") {
+  auto p = Profile::builtin("cn-signature");
+  REQUIRE(p.ok());
+  CHECK(p->kind() == "signature");
+  for (const char* id : {"signature.file.format", "signature.file.size", "signature.image.dimensions",
+                         "signature.ink.present", "signature.ink.contrast", "signature.ink.stroke_width",
+                         "signature.ink.colour", "signature.layout.centring", "signature.layout.margins",
+                         "signature.layout.aspect", "signature.background.clean", "signature.noise"}) {
+    const checks::CheckDef* d = checks::find_check(id);
+    REQUIRE_MESSAGE(d != nullptr, id);
+    CHECK(d->kind == "signature");
+    CHECK(bool(d->run_signature));
+    CHECK(std::any_of(p->data().checks.begin(), p->data().checks.end(),
+                      [&](const auto& c) { return c.first == d; }));
+  }
+  // A signature check in a photo profile is refused.
+  auto bad = Profile::from_json(R"({"id":"x","kind":"photo","title":{"zh-CN":"x","en":"x"},
+      "checks":{"signature.noise":{"max_fraction":0.2}}})");
+  CHECK_FALSE(bad.ok());
+}
+
+TEST_CASE("Sauvola from integral images does not depend on the window for its cost shape") {
+  cv::Mat g(200, 300, CV_8U, cv::Scalar(220));
+  cv::putText(g, "Ab", {40, 150}, cv::FONT_HERSHEY_SIMPLEX, 4, cv::Scalar(30), 8);
+  const cv::Mat s15 = signature::sauvola(g, 15, 0.2), s101 = signature::sauvola(g, 101, 0.2);
+  const cv::Mat truth = g < 128;
+  // Both windows find the text and nothing far from it.
+  CHECK(cv::countNonZero(s15 & truth) > 0.8 * cv::countNonZero(truth));
+  CHECK(cv::countNonZero(s101 & truth) > 0.8 * cv::countNonZero(truth));
+  CHECK(cv::countNonZero(s101 & ~truth) < 0.05 * cv::countNonZero(truth) + 50);
+}
+
+TEST_CASE("blue ink on grey ruled paper cleans to centred black on white, colour reported") {
+  const auto bytes = png_of(synthetic(true, true));
+  const Report before = engine().check_signature(bytes, Profile::builtin("cn-signature").value(), "syn.png");
+  REQUIRE_FALSE(before.error);
+  CHECK(finding(before, "signature.ink.colour").status == Status::fail);
+  CHECK(finding(before, "signature.ink.colour").value_text == "blue");
+  CHECK(finding(before, "signature.background.clean").status == Status::fail);
+  CHECK(finding(before, "signature.file.format").status == Status::fail);  // PNG, profile wants JPG
+
+  const SignatureResult res = engine().clean_signature(bytes, Profile::builtin("cn-signature").value());
+  REQUIRE_FALSE(res.output.empty());
+  REQUIRE(res.after);
+  for (const auto& f : res.after->findings)
+    CHECK_MESSAGE(f.status == Status::pass, f.id << ": " << f.message.en);
+  CHECK(res.passed());
+  const cv::Mat out = decode(res.output);
+  REQUIRE(out.cols == 450);
+  REQUIRE(out.rows == 150);
+  // Pure-white border, black strokes, no trace of the ruled line at the edges.
+  CHECK(cv::countNonZero(out.col(0) < 250) == 0);
+  CHECK(cv::countNonZero(out.col(out.cols - 1) < 250) == 0);
+  double mn, mx;
+  cv::minMaxLoc(out, &mn, &mx);
+  CHECK(mn < 40);
+  CHECK(mx >= 250);
+}
+
+TEST_CASE("a blank page is 'no signature found' and clean refuses") {
+  cv::Mat blank(600, 1500, CV_8UC3, cv::Scalar(235, 235, 235));
+  const auto bytes = png_of(blank);
+  const auto p = Profile::builtin("cn-signature").value();
+  const Report r = engine().check_signature(bytes, p, "blank.png");
+  CHECK(finding(r, "signature.ink.present").status == Status::fail);
+  CHECK(finding(r, "signature.ink.contrast").status == Status::not_assessed);
+  const SignatureResult res = engine().clean_signature(bytes, p);
+  CHECK(res.output.empty());
+  CHECK_FALSE(res.passed());
+}
+
+TEST_CASE("a photo profile is refused for signatures and rotate forces the turn") {
+  const auto bytes = png_of(synthetic(false, false));
+  const Report r = engine().check_signature(bytes, Profile::builtin("cn-1inch").value());
+  REQUIRE(r.error);
+  SignatureOptions o;
+  o.rotate = 90;
+  const auto res = engine().clean_signature(bytes, Profile::builtin("cn-signature").value(), o);
+  // Turned upright text becomes vertical: it no longer fills a 3:1 canvas the same way.
+  REQUIRE_FALSE(res.output.empty());
+  const cv::Mat out = decode(res.output);
+  cv::Mat ink = out < 128;
+  const cv::Rect box = cv::boundingRect(ink);
+  CHECK(box.height > box.width);
+}
+
+TEST_CASE("binarize_signature writes ink 0, paper 255 at the input size") {
+  const cv::Mat img = synthetic(true, false);
+  auto png = engine().binarize_signature(png_of(img));
+  REQUIRE(png.ok());
+  const cv::Mat b = decode(*png);
+  REQUIRE(b.size() == img.size());
+  CHECK(cv::countNonZero((b != 0) & (b != 255)) == 0);
+  CHECK(cv::countNonZero(b == 0) > 2000);
+}
+
+TEST_CASE("DIBCO 2009/2010/2014: F-measure and PSNR pinned, above plain Sauvola") {
+  auto data = test::shared_data();
+  if (!data) return;
+  const auto pages = test::evaluate_dibco(*data / "dibco", {"2009", "2010", "2014"});
+  REQUIRE(pages.size() == 30);
+  double f = 0, psnr = 0, sf = 0;
+  for (const auto& p : pages) f += p.ours.f, psnr += p.ours.psnr, sf += p.sauvola.f;
+  f /= pages.size(), psnr /= pages.size(), sf /= pages.size();
+  MESSAGE("DIBCO mean F " << f << " PSNR " << psnr << " (Sauvola F " << sf << ")");
+  // Pinned from the recorded run (docs/accuracy.md) minus 0.5: a regression fails.
+  CHECK(f >= IDPHOTO_DIBCO_MIN_F);
+  CHECK(psnr >= IDPHOTO_DIBCO_MIN_PSNR);
+  CHECK(f > sf + 5);
+  for (const auto& p : pages) CHECK_MESSAGE(p.ours.f > 60, p.name << " F " << p.ours.f);
+}
+
+TEST_CASE("SigComp scans clean to centred black on white keeping the binarized ink") {
+  auto data = test::shared_data();
+  if (!data) return;
+  const auto p = Profile::builtin("cn-signature").value();
+  int n = 0, passed = 0, kept95 = 0;
+  for (const auto& d : fs::recursive_directory_iterator(*data / "signatures/mapo80_sigver_sigcomp2011")) {
+    if (!d.is_regular_file()) continue;
+    const cv::Mat img = cv::imread(d.path().string(), cv::IMREAD_COLOR);
+    if (img.empty()) continue;
+    ++n;
+    const auto bytes = png_of(img);
+    const auto res = engine().clean_signature(bytes, p);
+    if (res.passed()) ++passed;
+    else if (res.after)
+      for (const auto& f : res.after->findings)
+        if (f.status == Status::fail) MESSAGE(d.path().filename().string() << " after: " << f.message.en);
+    // Ink kept: binarized ink inside the crop box versus all binarized ink.
+    signature::AnalyseOptions o;
+    const auto a = signature::analyse_ink(img, o);
+    const double all = cv::countNonZero(a.ink);
+    const double inside = a.box.area() ? cv::countNonZero(a.ink(a.box)) : 0;
+    if (all > 0 && inside / all >= 0.95) ++kept95;
+    else MESSAGE(d.path().filename().string() << " keeps " << inside / std::max(1.0, all));
+  }
+  MESSAGE("SigComp: " << n << " images, " << passed << " clean outputs pass, " << kept95 << " keep ≥ 95 % ink");
+  REQUIRE(n > 100);
+  // Pinned at today's figure (120 of 139 outputs pass every check; issue 5 wants all): a regression fails.
+  CHECK(passed >= 120);
+  CHECK(kept95 == n);
+}
+
+TEST_CASE("vzat phone photos come out upright and black") {
+  auto data = test::shared_data();
+  if (!data) return;
+  const auto p = Profile::builtin("cn-signature").value();
+  int n = 0, made = 0;
+  for (const auto& d : fs::directory_iterator(*data / "signatures/vzat_signature_extractor")) {
+    std::vector<std::uint8_t> bytes = test::read_file(d.path());
+    if (!io::sniff_format(bytes).starts_with("jpeg") && io::sniff_format(bytes) != "png") bytes = png_of(cv::imread(d.path().string()));
+    ++n;
+    const auto res = engine().clean_signature(bytes, p);
+    MESSAGE(d.path().filename().string() << ": " << (res.passed() ? "pass" : "fail")
+            << " changes " << res.changes.size());
+    if (!res.output.empty()) {
+      ++made;
+      const cv::Mat out = decode(res.output);
+      const cv::Rect box = cv::boundingRect(out < 128);
+      CHECK(box.width > box.height);  // horizontal writing
+    }
+  }
+  CHECK(made == n);
+}
+
+TEST_CASE("Tobacco-800: signature found vs 'no signature' rates are measured") {
+  auto data = test::shared_data();
+  if (!data) return;
+  const auto p = Profile::builtin("cn-signature").value();
+  auto rate = [&](const char* sub, bool want_found) {
+    int n = 0, hit = 0;
+    for (const auto& d : fs::directory_iterator(*data / "signatures/tobacco800_Purefekt" / sub)) {
+      const cv::Mat img = cv::imread(d.path().string(), cv::IMREAD_COLOR);
+      if (img.empty()) continue;
+      ++n;
+      const Report r = engine().check_signature(png_of(img), p);
+      const bool found = r.find("signature.ink.present") && r.find("signature.ink.present")->status == Status::pass;
+      hit += found == want_found;
+    }
+    return std::make_pair(hit, n);
+  };
+  const auto [f_hit, f_n] = rate("signature", true);
+  const auto [n_hit, n_n] = rate("no_signature", false);
+  MESSAGE("Tobacco-800 found " << f_hit << "/" << f_n << ", no-signature " << n_hit << "/" << n_n);
+  CHECK(f_n > 50);
+  CHECK(n_n > 30);
+  CHECK(f_hit >= f_n * 9 / 10);
+}
