@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -23,6 +24,13 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// "10000", "0.5": the cap as the user wrote it, without a trailing ".000000".
+std::string format_ms(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", ms);
+  return buf;
 }
 
 std::string resolve_model_dir(const EngineOptions& o) {
@@ -153,7 +161,7 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
       if (limits.time_cap_ms > 0 && ms_since(t_total) > limits.time_cap_ms) {
         report.error =
             Error{ErrorCode::limit_exceeded,
-                  "time cap of " + std::to_string(static_cast<long long>(limits.time_cap_ms)) +
+                  "time cap of " + format_ms(limits.time_cap_ms) +
                       " ms per image exceeded before check " + std::string(def->id)};
         break;
       }

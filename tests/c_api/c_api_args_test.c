@@ -224,6 +224,19 @@ static void test_check(const char *sample, const char *source) {
       free(padded);
     }
   }
+  /* A time cap far below one detection (1 µs): the report says limit_exceeded and names the cap. */
+  {
+    idphoto_engine *capped = NULL;
+    EXPECT(idphoto_engine_create("{\"limits\": {\"time_cap_ms\": 0.001}}", &capped) == IDPHOTO_OK);
+    if (capped) {
+      EXPECT(idphoto_photo_check(capped, bytes, size, NULL, "capped.jpg", &r) == IDPHOTO_OK);
+      EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+      EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_LIMIT_EXCEEDED);
+      EXPECT(strstr(idphoto_report_json(r), "time cap of") != NULL);
+      idphoto_report_free(r);
+      idphoto_engine_free(capped);
+    }
+  }
   /* Fix: NULL and bad arguments, an unreadable input, then the source photo. */
   EXPECT(idphoto_photo_fix(NULL, bytes, size, NULL, "x", NULL, &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
   EXPECT(idphoto_photo_fix(e, bytes, size, NULL, "x", NULL, NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);

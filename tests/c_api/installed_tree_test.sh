@@ -3,6 +3,7 @@
 # twice — with pkg-config and with find_package(idphoto) — and runs both on the compliant sample.
 # Usage: installed_tree_test.sh BUILD_DIR SOURCE_DIR C_COMPILER
 set -euo pipefail
+trap 'echo "installed_tree_test: failed at line $LINENO" >&2' ERR
 build=$1 src=$2 cc=$3
 prefix=$(mktemp -d /tmp/idphoto-install.XXXXXX)
 trap 'rm -rf "$prefix"' EXIT
@@ -11,7 +12,7 @@ libdir=$(dirname "$(find "$prefix" -name 'libidphoto.so.0' | head -n1)")
 test -f "$prefix/include/idphoto/idphoto.h"
 test -f "$libdir/pkgconfig/idphoto.pc"
 test -f "$libdir/cmake/idphoto/idphotoConfig.cmake"
-readelf -d "$libdir/libidphoto.so.0" | grep -q 'SONAME.*libidphoto.so.0'
+readelf -d "$libdir/libidphoto.so.0" | grep 'SONAME.*libidphoto.so.0' >/dev/null
 
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 test "$(pkg-config --modversion idphoto)" = "$(sed -n 's/^#define IDPHOTO_VERSION_STRING "\(.*\)"/\1/p' "$prefix/include/idphoto/idphoto.h")"
@@ -19,14 +20,17 @@ test "$(pkg-config --modversion idphoto)" = "$(sed -n 's/^#define IDPHOTO_VERSIO
 "$cc" -std=c11 -Wall -Wextra -Werror -pedantic "$src/samples/embed/embed_check.c" -o "$prefix/embed_pc" \
   $(pkg-config --cflags --libs idphoto) -Wl,-rpath,"$libdir"
 out=$("$prefix/embed_pc" "$src/samples/cn-1inch-obama.jpg" cn-1inch)
-echo "$out" | head -n1
-echo "$out" | head -n1 | grep -q ': pass$'
-echo "$out" | sed -n 2p | grep -q '^{"schema_version":1,'
+head -n1 <<<"$out"
+head -n1 <<<"$out" | grep ': pass$' >/dev/null
+sed -n 2p <<<"$out" | grep '^{"schema_version":1,' >/dev/null
 
 cmake -S "$src/samples/embed" -B "$prefix/embed-build" -DCMAKE_PREFIX_PATH="$prefix" \
-  -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_RULE_MESSAGES=OFF >/dev/null
+  -DCMAKE_C_COMPILER="$cc" >/dev/null
 cmake --build "$prefix/embed-build" >/dev/null
-LD_LIBRARY_PATH="$libdir" "$prefix/embed-build/embed_check" "$src/samples/cn-1inch-obama.jpg" | head -n1 | grep -q ': pass$'
+# Capture first: piping straight into `head` would SIGPIPE the writer and fail under pipefail.
+out=$(LD_LIBRARY_PATH="$libdir" "$prefix/embed-build/embed_check" "$src/samples/cn-1inch-obama.jpg" cn-1inch)
+head -n1 <<<"$out"
+head -n1 <<<"$out" | grep ': pass$' >/dev/null
 # The installed CLI finds the installed library through its RPATH.
-"$prefix/bin/idphoto" --version | grep -q "$(pkg-config --modversion idphoto)"
+"$prefix/bin/idphoto" --version | grep "$(pkg-config --modversion idphoto)" >/dev/null
 echo "installed tree OK: pkg-config and find_package builds pass the sample"

@@ -3,8 +3,9 @@
 # plus the public C++ API of include/idphoto/idphoto.hpp (hidden visibility + version script).
 # Usage: library_abi_test.sh LIBRARY
 set -euo pipefail
+trap 'echo "library_abi_test: failed at line $LINENO" >&2' ERR
 lib=$1
-readelf -d "$lib" | grep -q 'SONAME.*\[libidphoto\.so\.0\]' || { echo "bad SONAME"; exit 1; }
+readelf -d "$lib" | grep 'SONAME.*\[libidphoto\.so\.0\]' >/dev/null || { echo "bad SONAME"; exit 1; }
 
 # DT_NEEDED (DESIGN.md rule 8) is asserted by tests/build/check_dt_needed.sh.
 exports=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^IDPHOTO_0$' | sort -u)
@@ -16,6 +17,6 @@ echo "exports: $c_count C functions, $(echo "$cxx" | grep -c . || true) C++ symb
 [ "$c_count" -ge 30 ] || { echo "C API missing from exports"; exit 1; }
 [ -z "$stray" ] || { echo "unexpected exports:"; echo "$stray" | head -20; exit 1; }
 [ -z "$internal" ] || { echo "internal symbols exported:"; echo "$internal" | head -20; exit 1; }
-nm -D --defined-only "$lib" | grep -Eq ' T idphoto_photo_check(@|$)'
-echo "$cxx" | grep -q '^idphoto::Engine::check_photo'
+nm -D --defined-only "$lib" | grep -E ' T idphoto_photo_check(@|$)' >/dev/null
+grep "^idphoto::Engine::check_photo" <<<"$cxx" >/dev/null
 echo "ABI OK"
