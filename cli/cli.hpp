@@ -42,6 +42,21 @@ std::string sniff_non_core(const std::vector<std::uint8_t>& bytes);
 std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const std::string& path,
                                   std::vector<std::uint8_t>& png);
 
+// --profile (empty: the kind's default) resolved and of the wanted kind; otherwise prints
+// "idphoto CMD: ..." (with wrong_kind_hint when the kind differs) and returns nothing (exit 2).
+std::optional<Profile> resolve_profile(std::string_view cmd, const std::string& given,
+                                       const std::string& kind, std::string_view wrong_kind_hint);
+// The engine with --models (empty: default model dir); prints why not and returns nothing.
+std::optional<Engine> create_engine(std::string_view cmd, const std::string& models);
+// The --models option every face-using subcommand takes.
+void add_models_option(CLI::App& app, std::string& models);
+
+// The same file (or the same path once resolved): outputs never overwrite their input.
+bool same_file(const std::string& a, const std::string& b);
+// Writes bytes to path through a temporary file in the same directory, fsync and a rename: a
+// crash or a full disk never leaves a torn output. err says why not.
+bool write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes, std::string& err);
+
 // Subcommands; each returns the action to run after parsing.
 struct Command {
   CLI::App* app = nullptr;

@@ -60,30 +60,6 @@ extern "C" void on_sigint(int) {
   std::signal(SIGTERM, SIG_DFL);
 }
 
-// Signature checking and fixing come from other issues; used when the engine has them.
-template <class E>
-concept HasCheckSignature = requires(const E& e, std::span<const std::uint8_t> b, const Profile& p,
-                                     std::string_view n) {
-  { e.check_signature(b, p, n) } -> std::convertible_to<Report>;
-};
-
-template <class E>
-Report check_signature_if_any(const E& e, std::span<const std::uint8_t> b, const Profile& p,
-                              std::string_view n) {
-  if constexpr (HasCheckSignature<E>) {
-    return e.check_signature(b, p, n);
-  } else {
-    Report r;
-    r.input = std::string(n);
-    r.profile = p.id();
-    r.kind = "signature";
-    r.error = Error{ErrorCode::internal, "signature checks are not available in this build"};
-    return r;
-  }
-}
-
-constexpr bool kHasSignature = HasCheckSignature<Engine>;
-
 bool image_extension(const fs::path& p) {
   static const std::set<std::string> exts = {".jpg", ".jpeg", ".jpe", ".jfif", ".png",
                                              ".bmp", ".tif",  ".tiff", ".webp", ".ppm",
@@ -291,6 +267,87 @@ const std::map<std::string, LocalText>& check_titles() {
   return m;
 }
 
+// Where the fixed copy of an input goes: its path relative to the input root under dir, with any
+// root or ".." dropped so nothing lands outside dir, and the extension of the output format.
+fs::path fixed_path(const std::string& dir, const std::string& key, const std::string& format) {
+  fs::path rel;
+  for (const fs::path& part : fs::path(key).relative_path()) {
+    if (part != ".." && part != ".") rel /= part;
+  }
+  if (rel.empty()) rel = "input";
+  rel.replace_extension(format == "png" ? ".png" : ".jpg");
+  return fs::path(dir) / rel;
+}
+
+struct FixOutcome {
+  bool attempted = false;
+  bool written = false;
+  std::string path;    // written file
+  std::string reason;  // why not (en)
+  LocalText reason_text;
+};
+
+// A failing input fixed (photo: `fix`; signature: `clean`) and written under --fix-dir when the
+// result passes its re-check; never over the input.
+FixOutcome fix_into_dir(const Engine& engine, const Profile& profile, const std::string& kind,
+                        const BatchItem& item, const std::vector<std::uint8_t>& bytes,
+                        const std::string& dir) {
+  FixOutcome o;
+  o.attempted = true;
+  std::vector<std::uint8_t> output;
+  std::string format;
+  bool passed = false;
+  LocalText why{"修正后仍不合格", "still fails after fixing"};
+  if (kind == "signature") {
+    SignatureResult res = engine.clean_signature(bytes, profile, {}, item.path);
+    passed = res.passed();
+    output = std::move(res.output);
+    format = res.output_format;
+    if (!passed && res.after) {
+      for (const Finding& f : res.after->findings)
+        if (f.status == Status::fail) {
+          why = f.message;
+          break;
+        }
+    }
+  } else {
+    FixResult res = engine.fix_photo(bytes, profile, {}, item.path);
+    passed = res.passed();
+    output = std::move(res.output);
+    format = res.output_format;
+    const std::vector<Finding>* fs_ = res.refused ? &res.refusal : (res.after ? &res.after->findings : nullptr);
+    if (!passed && fs_) {
+      for (const Finding& f : *fs_)
+        if (f.status == Status::fail) {
+          why = f.message;
+          break;
+        }
+    }
+  }
+  if (!passed || output.empty()) {
+    o.reason_text = why;
+    o.reason = why.en;
+    return o;
+  }
+  const fs::path out = fixed_path(dir, item.key, format);
+  std::error_code ec;
+  fs::create_directories(out.parent_path(), ec);
+  if (same_file(item.path, out.string())) {
+    o.reason_text = {"输出会覆盖原文件，已跳过", "the output would overwrite the input; skipped"};
+    o.reason = o.reason_text.en;
+    return o;
+  }
+  std::string err;
+  if (!write_atomically(out.string(), output, err)) {
+    o.reason_text = {"无法写入：" + err, "cannot write: " + err};
+    o.reason = o.reason_text.en;
+    return o;
+  }
+  o.written = true;
+  o.path = out.string();
+  return o;
+}
+
 int run_batch(const BatchArgs& args) {
   const bool zh = args.lang == Lang::zh;
   // Everything that can be a usage error is decided before any input is read (CONTRACTS.md).
@@ -298,15 +355,13 @@ int run_batch(const BatchArgs& args) {
     std::cerr << "idphoto batch: --kind must be photo or signature\n";
     return Exit::usage;
   }
-  if (args.kind == "signature" && !kHasSignature) {
-    std::cerr << "idphoto batch: --kind signature is not available in this build (the engine has "
-                 "no signature checks yet)\n";
-    return Exit::usage;
-  }
   if (!args.fix_dir.empty()) {
-    std::cerr << "idphoto batch: --fix-dir is not available in this build (the engine has no "
-                 "`fix` yet); run without it to check only\n";
-    return Exit::usage;
+    std::error_code ec;
+    fs::create_directories(args.fix_dir, ec);
+    if (ec || !fs::is_directory(args.fix_dir, ec)) {
+      std::cerr << "idphoto batch: cannot create --fix-dir '" << args.fix_dir << "'\n";
+      return Exit::usage;
+    }
   }
   Shard shard;
   if (!args.shard.empty() && !parse_shard(args.shard, shard)) {
@@ -335,24 +390,10 @@ int run_batch(const BatchArgs& args) {
       return Exit::usage;
     }
   }
-  const std::string pid = args.profile.empty() ? Profile::default_id(args.kind) : args.profile;
-  auto profile = Profile::resolve(pid);
-  if (!profile) {
-    std::cerr << "idphoto batch: bad profile '" << pid << "': " << profile.error().message << "\n";
-    return Exit::usage;
-  }
-  if (profile->kind() != args.kind) {
-    std::cerr << "idphoto batch: profile '" << profile->id() << "' is a " << profile->kind()
-              << " profile but --kind is " << args.kind << "\n";
-    return Exit::usage;
-  }
-  EngineOptions opts;
-  opts.model_dir = args.models;
-  auto engine_r = Engine::create(opts);
-  if (!engine_r) {
-    std::cerr << "idphoto batch: " << engine_r.error().message << "\n";
-    return Exit::usage;
-  }
+  auto profile = resolve_profile("batch", args.profile, args.kind, "it does not match --kind " + args.kind);
+  if (!profile) return Exit::usage;
+  auto engine_r = create_engine("batch", args.models);
+  if (!engine_r) return Exit::usage;
   const Engine& engine = *engine_r;
 
   std::vector<BatchItem> items;
@@ -389,7 +430,7 @@ int run_batch(const BatchArgs& args) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   std::atomic<std::size_t> next{0};
   std::mutex mu;
-  std::size_t n_done = 0, n_pass = 0, n_fail = 0, n_error = 0;
+  std::size_t n_done = 0, n_pass = 0, n_fail = 0, n_error = 0, n_fixed = 0, n_unfixed = 0;
   std::map<std::string, std::size_t> reasons, error_codes;
   std::vector<SheetEntry> sheet_entries;
   std::size_t sheet_more = 0;
@@ -461,7 +502,7 @@ int run_batch(const BatchArgs& args) {
                 r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
                                  "error while reading '" + item.path + "'");
               } else if (args.kind == "signature") {
-                r = check_signature_if_any(engine, bytes, *profile, item.path);
+                r = engine.check_signature(bytes, *profile, item.path);
               } else {
                 r = engine.check_photo(bytes, *profile, item.path);
               }
@@ -483,6 +524,15 @@ int run_batch(const BatchArgs& args) {
       }
       cv::Mat thumb;
       if (!args.sheet.empty() && v == Verdict::fail) thumb = thumbnail(bytes, r);
+      FixOutcome fixed;
+      if (!args.fix_dir.empty() && v == Verdict::fail && !g_stop.load()) {
+        try {
+          fixed = fix_into_dir(engine, *profile, args.kind, item, bytes, args.fix_dir);
+        } catch (const std::exception& e) {
+          fixed.reason = std::string("internal error: ") + e.what();
+          fixed.reason_text = {fixed.reason, fixed.reason};
+        }
+      }
 
       std::lock_guard<std::mutex> lock(mu);
       if (writer && !write_failed) {
@@ -490,6 +540,7 @@ int run_batch(const BatchArgs& args) {
       }
       ++n_done;
       code = std::max(code, exit_code_for(r));
+      if (fixed.attempted) ++(fixed.written ? n_fixed : n_unfixed);
       if (v == Verdict::pass) {
         ++n_pass;
       } else if (v == Verdict::fail) {
@@ -521,6 +572,11 @@ int run_batch(const BatchArgs& args) {
         } else if (v == Verdict::fail) {
           line = std::string(zh ? "不合格  " : "FAIL   ") + item.path;
           if (first_fail) line += "  " + pick(first_fail->message, args.lang) + " [" + first_fail->id + "]";
+          if (fixed.written) {
+            line += std::string(zh ? "\n        已修正 → " : "\n       fixed -> ") + fixed.path;
+          } else if (fixed.attempted) {
+            line += std::string(zh ? "\n        无法修正：" : "\n       not fixed: ") + pick(fixed.reason_text, args.lang);
+          }
         } else {
           line = std::string(zh ? "错误    " : "ERROR  ") + item.path + "  " +
                  std::string(error_code_name(r.error->code)) + ": " + r.error->message;
@@ -565,6 +621,13 @@ int run_batch(const BatchArgs& args) {
       s << "; shard " << shard.index << "/" << shard.count << " of " << listed << " inputs";
   }
   s << "\n";
+  if (!args.fix_dir.empty()) {
+    if (zh) {
+      s << "已修正 " << n_fixed << " 个，写入 " << args.fix_dir << "；" << n_unfixed << " 个无法修正\n";
+    } else {
+      s << "Fixed " << n_fixed << " into " << args.fix_dir << "; " << n_unfixed << " could not be fixed\n";
+    }
+  }
   if (!reasons.empty()) {
     std::vector<std::pair<std::size_t, std::string>> top;
     for (const auto& [id, n] : reasons) top.emplace_back(n, id);
@@ -639,11 +702,12 @@ Command add_batch_command(CLI::App& root) {
                   "Write a contact sheet of the failures (.jpg or .png): thumbnails with the main "
                   "reason");
   app->add_option("--fix-dir", args->fix_dir,
-                  "Write fixed copies mirroring the input tree (needs `fix` in the engine)");
+                  "For each input that fails, run `fix` (photos) or `signature clean` (signatures) and "
+                  "write the result under DIR, mirroring the input tree (.jpg/.png per the profile's "
+                  "format), only when it passes its re-check; inputs are never overwritten. The "
+                  "report still describes the inputs as they are");
   add_lang_option(*app, args->lang);
-  app->add_option("--models", args->models,
-                  "Directory holding shape_predictor_68_face_landmarks.dat (default "
-                  "$IDPHOTO_MODEL_DIR, else /usr/share/dlib)");
+  add_models_option(*app, args->models);
   app->footer(
       "Examples:\n"
       "  idphoto batch photos/ --report out.jsonl\n"

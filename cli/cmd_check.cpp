@@ -224,10 +224,7 @@ Command add_check_command(CLI::App& root) {
   app->add_option("--annotate", args->annotate,
                   "Write OUT.png: the photo with landmarks, eye/crown/chin lines, the profile's allowed "
                   "bands, the background outline and each failing check marked (one input only)");
-  app->add_option(
-      "--models", args->models,
-      "Directory holding shape_predictor_68_face_landmarks.dat (default $IDPHOTO_MODEL_DIR, "
-      "else /usr/share/dlib)");
+  add_models_option(*app, args->models);
   app->footer(
       "Examples:\n"
       "  idphoto check photo.jpg\n"
@@ -240,26 +237,12 @@ Command add_check_command(CLI::App& root) {
   Command c;
   c.app = app;
   c.run = [args]() -> int {
-    const std::string pid = args->profile.empty() ? Profile::default_id("photo") : args->profile;
-    auto profile = Profile::resolve(pid);
-    if (!profile) {
-      std::cerr << "idphoto check: bad profile '" << pid << "': " << profile.error().message
-                << "\n";
-      return Exit::usage;
-    }
-    if (profile->kind() != "photo") {
-      std::cerr << "idphoto check: profile '" << profile->id() << "' is a " << profile->kind()
-                << " profile; `check` needs a photo profile (use `idphoto signature check` for "
-                   "signatures)\n";
-      return Exit::usage;
-    }
-    EngineOptions opts;
-    opts.model_dir = args->models;
-    auto engine = Engine::create(opts);
-    if (!engine) {
-      std::cerr << "idphoto check: " << engine.error().message << "\n";
-      return Exit::usage;
-    }
+    auto profile = resolve_profile("check", args->profile, "photo",
+                                   "`check` needs a photo profile (use `idphoto signature check` for "
+                                   "signatures)");
+    if (!profile) return Exit::usage;
+    auto engine = create_engine("check", args->models);
+    if (!engine) return Exit::usage;
     if (!args->annotate.empty() && args->files.size() != 1) {
       std::cerr << "idphoto check: --annotate takes exactly one input file\n";
       return Exit::usage;

@@ -91,20 +91,7 @@ Report error_report(const std::string& path, const Profile& profile, const Error
   return r;
 }
 
-std::optional<Profile> load_profile(const std::string& id, const char* cmd) {
-  const std::string pid = id.empty() ? Profile::default_id("signature") : id;
-  auto p = Profile::resolve(pid);
-  if (!p) {
-    std::cerr << "idphoto signature " << cmd << ": bad profile '" << pid << "': " << p.error().message << "\n";
-    return std::nullopt;
-  }
-  if (p->kind() != "signature") {
-    std::cerr << "idphoto signature " << cmd << ": profile '" << p->id() << "' is a " << p->kind()
-              << " profile; `signature` needs a signature profile (e.g. cn-signature)\n";
-    return std::nullopt;
-  }
-  return *p;
-}
+constexpr const char* kSignatureKindHint = "`signature` needs a signature profile (e.g. cn-signature)";
 
 bool write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream f(path, std::ios::binary);
@@ -159,7 +146,7 @@ Command add_signature_command(CLI::App& root) {
     }
     const bool colour = !args->json && use_colour();
     if (check->parsed()) {
-      auto profile = load_profile(args->profile, "check");
+      auto profile = resolve_profile("signature check", args->profile, "signature", kSignatureKindHint);
       if (!profile) return Exit::usage;
       int code = Exit::ok;
       for (const auto& f : args->files) {
@@ -174,7 +161,7 @@ Command add_signature_command(CLI::App& root) {
       return code;
     }
     if (clean->parsed()) {
-      auto profile = load_profile(args->profile, "clean");
+      auto profile = resolve_profile("signature clean", args->profile, "signature", kSignatureKindHint);
       if (!profile) return Exit::usage;
       Input in = read_input(args->input);
       if (in.error) {

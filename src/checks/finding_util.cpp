@@ -66,6 +66,19 @@ std::string suffix(Fmt f) {
 
 std::string format_value(double v, Fmt f) { return bare(v, f) + suffix(f); }
 
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+Finding signed_angle_finding(const CheckDef& def, const Params& p, const double* angle_deg,
+                             const RangeText& t) {
+  if (!angle_deg) return no_face(def, "deg");
+  const double max_deg = p.number("max_deg", 0);
+  return range_finding(def, p, *angle_deg, "deg", Range{-max_deg, max_deg}, Fmt::deg, t);
+}
+
 std::string format_range(const Range& r, Fmt f, bool zh) {
   if (r.lo && r.hi) {
     if (*r.lo == *r.hi) return format_value(*r.lo, f);

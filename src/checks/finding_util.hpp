@@ -15,6 +15,8 @@ namespace idphoto::checks {
 enum class Fmt { percent, signed_percent, px, kb, dpi, deg, count, chroma };
 
 std::string format_value(double v, Fmt f);
+// v with exactly `decimals` decimals ("0.041", "99.9"): for values shown raw in messages.
+std::string fixed(double v, int decimals);
 // "55%–72%", "±8°", "at least 60 px" / "不小于 60 px", "exactly 1" / "1"; zh selects the language.
 std::string format_range(const Range& r, Fmt f, bool zh);
 
@@ -49,5 +51,10 @@ struct RangeText {
 // texts.
 Finding range_finding(const CheckDef& def, const Params& p, double value, std::string unit,
                       const Range& range, Fmt fmt, const RangeText& t);
+
+// A signed angle from the head pose against [-max_deg, max_deg] (param "max_deg"); angle_deg null
+// (no face) gives the standard no_face finding.
+Finding signed_angle_finding(const CheckDef& def, const Params& p, const double* angle_deg,
+                             const RangeText& t);
 
 }  // namespace idphoto::checks

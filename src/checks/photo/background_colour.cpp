@@ -28,12 +28,6 @@ const CheckDef check_background_colour{
 
 namespace {
 
-std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f", v);
-  return b;
-}
-
 std::string to_hex(const std::string& name) {
   if (name == "white") return "#FFFFFF";
   if (name == "blue") return "#438EDB";
@@ -62,20 +56,20 @@ Finding run(const analysis::Analysis& a, const Params& p) {
   f.value = best;
   f.range = Range{std::nullopt, max_de};
   const Range light = p.has("lightness") ? p.range("lightness") : Range{};
-  const std::string desc = "L*=" + num(L) + " a*=" + num(ap.background_lab[1]) + " b*=" + num(ap.background_lab[2]);
+  const std::string desc = "L*=" + fixed(L, 1) + " a*=" + fixed(ap.background_lab[1], 1) + " b*=" + fixed(ap.background_lab[2], 1);
   if (best <= max_de && light.contains(L)) {
     f.status = Status::pass;
-    f.message = {"背景颜色合格（" + best_name + "，ΔE " + num(best) + "）",
-                 "Background colour OK (" + best_name + ", ΔE " + num(best) + ", " + desc + ")"};
+    f.message = {"背景颜色合格（" + best_name + "，ΔE " + fixed(best, 1) + "）",
+                 "Background colour OK (" + best_name + ", ΔE " + fixed(best, 1) + ", " + desc + ")"};
     return f;
   }
   f.status = Status::fail;
   if (best <= max_de)
-    f.message = {"背景亮度不符：L*=" + num(L), "Background lightness out of range: " + desc};
+    f.message = {"背景亮度不符：L*=" + fixed(L, 1), "Background lightness out of range: " + desc};
   else
-    f.message = {"背景颜色不符：与允许颜色相差 ΔE " + num(best) + "，应不大于 " + num(max_de),
-                 "Wrong background colour: ΔE " + num(best) + " from the nearest allowed colour (" + best_name +
-                     "); at most " + num(max_de) + " (" + desc + ")"};
+    f.message = {"背景颜色不符：与允许颜色相差 ΔE " + fixed(best, 1) + "，应不大于 " + fixed(max_de, 1),
+                 "Wrong background colour: ΔE " + fixed(best, 1) + " from the nearest allowed colour (" + best_name +
+                     "); at most " + fixed(max_de, 1) + " (" + desc + ")"};
   f.hint = {"请在纯白（或规定颜色）背景前拍摄，或使用 fix 替换背景",
             "Photograph against a plain white (or the required) background, or let `fix` replace it"};
   apply_severity(f, p);

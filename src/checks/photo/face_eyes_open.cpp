@@ -26,12 +26,6 @@ const CheckDef check_face_eyes_open{
 
 namespace {
 
-std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3f", v);
-  return b;
-}
-
 Finding run(const analysis::Analysis& a, const Params& p) {
   const CheckDef& d = check_face_eyes_open;
   if (!a.head()) return no_face(d, "ratio of eye-chin distance");
@@ -42,16 +36,16 @@ Finding run(const analysis::Analysis& a, const Params& p) {
   f.range = Range{lo, std::nullopt};
   if (ap.eye_openness >= lo) {
     f.status = Status::pass;
-    f.message = {"双眼睁开：眼睑间距 " + num(ap.eye_openness) + "（应不小于 " + num(lo) + "）",
-                 "Eyes open: eyelid gap " + num(ap.eye_openness) + " (at least " + num(lo) + ")"};
+    f.message = {"双眼睁开：眼睑间距 " + fixed(ap.eye_openness, 3) + "（应不小于 " + fixed(lo, 3) + "）",
+                 "Eyes open: eyelid gap " + fixed(ap.eye_openness, 3) + " (at least " + fixed(lo, 3) + ")"};
     return f;
   }
   const bool wink = std::max(ap.left_eye_open, ap.right_eye_open) >= lo;
   f.status = Status::fail;
   f.message = {std::string(wink ? "一只眼睛闭合（眨眼）" : "眼睛闭合或睁得不够") + "：眼睑间距 " +
-                   num(ap.eye_openness) + "，应不小于 " + num(lo),
+                   fixed(ap.eye_openness, 3) + "，应不小于 " + fixed(lo, 3),
                std::string(wink ? "One eye is closed (wink)" : "Eyes closed or not open enough") +
-                   ": eyelid gap " + num(ap.eye_openness) + "; at least " + num(lo)};
+                   ": eyelid gap " + fixed(ap.eye_openness, 3) + "; at least " + fixed(lo, 3)};
   f.hint = {"请自然睁开双眼，目视镜头", "Keep both eyes naturally open and look at the camera"};
   apply_severity(f, p);
   return f;

@@ -26,12 +26,6 @@ const CheckDef check_face_mouth_closed{
 
 namespace {
 
-std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3f", v);
-  return b;
-}
-
 Finding run(const analysis::Analysis& a, const Params& p) {
   const CheckDef& d = check_face_mouth_closed;
   if (!a.head()) return no_face(d, "ratio of eye-chin distance");
@@ -42,14 +36,14 @@ Finding run(const analysis::Analysis& a, const Params& p) {
   f.range = Range{std::nullopt, hi};
   if (ap.mouth_openness <= hi) {
     f.status = Status::pass;
-    f.message = {"嘴巴闭合：唇间距 " + num(ap.mouth_openness) + "（应不大于 " + num(hi) + "）",
-                 "Mouth closed: lip gap " + num(ap.mouth_openness) + " (at most " + num(hi) + ")"};
+    f.message = {"嘴巴闭合：唇间距 " + fixed(ap.mouth_openness, 3) + "（应不大于 " + fixed(hi, 3) + "）",
+                 "Mouth closed: lip gap " + fixed(ap.mouth_openness, 3) + " (at most " + fixed(hi, 3) + ")"};
     return f;
   }
   f.status = Status::fail;
-  f.message = {"嘴巴张开（露齿或张嘴）：唇间距 " + num(ap.mouth_openness) + "，应不大于 " + num(hi),
-               "Mouth open (teeth showing or mouth open): lip gap " + num(ap.mouth_openness) +
-                   "; at most " + num(hi)};
+  f.message = {"嘴巴张开（露齿或张嘴）：唇间距 " + fixed(ap.mouth_openness, 3) + "，应不大于 " + fixed(hi, 3),
+               "Mouth open (teeth showing or mouth open): lip gap " + fixed(ap.mouth_openness, 3) +
+                   "; at most " + fixed(hi, 3)};
   f.hint = {"请保持自然表情，嘴巴闭合，不要露齿", "Keep a neutral expression with the mouth closed"};
   apply_severity(f, p);
   return f;

@@ -27,12 +27,6 @@ const CheckDef check_image_colour_cast{
 
 namespace {
 
-std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f", v);
-  return b;
-}
-
 Finding run(const analysis::Analysis& a, const Params& p) {
   const CheckDef& d = check_image_colour_cast;
   if (!a.head()) return no_face(d, "a*");
@@ -45,7 +39,7 @@ Finding run(const analysis::Analysis& a, const Params& p) {
   Finding f = make_finding(d, "a*");
   f.value = A;
   f.range = ra;
-  const std::string v = "a*=" + num(A) + ", b*=" + num(B);
+  const std::string v = "a*=" + fixed(A, 1) + ", b*=" + fixed(B, 1);
   if (ra.contains(A) && rb.contains(B)) {
     f.status = Status::pass;
     f.message = {"肤色自然：" + v, "Natural skin colour: " + v};

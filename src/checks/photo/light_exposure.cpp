@@ -29,12 +29,6 @@ const CheckDef check_light_exposure{
 
 namespace {
 
-std::string num(double v, int d = 1) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.*f", d, v);
-  return b;
-}
-
 Finding run(const analysis::Analysis& a, const Params& p) {
   const CheckDef& d = check_light_exposure;
   if (!a.head()) return no_face(d, "mean luminance (0-255)");
@@ -45,8 +39,8 @@ Finding run(const analysis::Analysis& a, const Params& p) {
   const Range mean = p.range("mean");
   f.value = s.mean;
   f.range = mean;
-  const std::string desc_en = "mean " + num(s.mean) + ", dark " + num(100 * s.frac_dark) + "%, bright " +
-                              num(100 * s.frac_bright) + "%, range " + num(s.entropy, 2) + " bits";
+  const std::string desc_en = "mean " + fixed(s.mean, 1) + ", dark " + fixed(100 * s.frac_dark, 1) + "%, bright " +
+                              fixed(100 * s.frac_bright, 1) + "%, range " + fixed(s.entropy, 2) + " bits";
   if (mean.lo && s.mean < *mean.lo) {
     f.status = Status::fail;
     f.message = {"面部曝光不足（太暗）", "Face under-exposed (too dark): " + desc_en};

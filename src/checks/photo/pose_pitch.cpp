@@ -24,10 +24,8 @@ namespace {
 
 Finding run(const analysis::Analysis& a, const Params& p) {
   const analysis::Head* h = a.head();
-  if (!h) return no_face(check_face_pose_pitch, "deg");
-  return range_finding(
-      check_face_pose_pitch, p, h->pitch_deg, "deg",
-      Range{-p.number("max_deg", 0), p.number("max_deg", 0)}, Fmt::deg,
+  return signed_angle_finding(
+      check_face_pose_pitch, p, h ? &h->pitch_deg : nullptr,
       {.ok = {"平视镜头", "Looking straight ahead"},
        .too_low = {"低头", "Chin lowered"},
        .too_high = {"抬头", "Chin raised"},

@@ -24,10 +24,8 @@ namespace {
 
 Finding run(const analysis::Analysis& a, const Params& p) {
   const analysis::Head* h = a.head();
-  if (!h) return no_face(check_face_pose_roll, "deg");
-  return range_finding(
-      check_face_pose_roll, p, h->roll_deg, "deg",
-      Range{-p.number("max_deg", 0), p.number("max_deg", 0)}, Fmt::deg,
+  return signed_angle_finding(
+      check_face_pose_roll, p, h ? &h->roll_deg : nullptr,
       {.ok = {"头部端正", "Head upright"},
        .too_low = {"头部向左（逆时针）倾斜", "Head tilted anticlockwise"},
        .too_high = {"头部向右（顺时针）倾斜", "Head tilted clockwise"},

@@ -26,10 +26,8 @@ namespace {
 
 Finding run(const analysis::Analysis& a, const Params& p) {
   const analysis::Head* h = a.head();
-  if (!h) return no_face(check_face_pose_yaw, "deg");
-  return range_finding(
-      check_face_pose_yaw, p, h->yaw_deg, "deg",
-      Range{-p.number("max_deg", 0), p.number("max_deg", 0)}, Fmt::deg,
+  return signed_angle_finding(
+      check_face_pose_yaw, p, h ? &h->yaw_deg : nullptr,
       {.ok = {"正脸", "Facing the camera"},
        .too_low = {"脸部偏向画面左侧", "Face turned towards the image left"},
        .too_high = {"脸部偏向画面右侧", "Face turned towards the image right"},
