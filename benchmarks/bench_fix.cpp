@@ -1,5 +1,5 @@
-// `fix` to cn-1inch: whole pipeline (scaled decode → re-check) on a 10 MP, a 14 MP and a 576×768 JPEG, the
-// same on a progressive copy, background replacement separately, and the naive path (full decode, HOG over
+// `fix` to cn-1inch: whole pipeline (scaled decode → re-check) on the samples, a 10 MP, a 14 MP and a 576×768 JPEG,
+// the same on a progressive copy, background replacement separately, and the naive path (full decode, HOG over
 // the full image, landmarks: bench::DlibBaseline) in the same run. Medians go to docs/performance.md.
 #include <benchmark/benchmark.h>
 
@@ -92,6 +92,11 @@ int main(int argc, char** argv) {
       {"576x768_test0", "faces/HivisionIDPhotos/test0.jpg"},
       {"1453x1004_img30", "faces/deepface/img30.jpg"},
   };
+  // The project's samples first: the compliant 295×413 upload (fix keeps its framing) and its 1024×1280 source.
+  const fs::path samples = fs::path(IDPHOTO_SOURCE_DIR) / "samples";
+  for (const auto& [label, name] : std::vector<std::pair<std::string, std::string>>{
+           {"sample_295x413_compliant", "cn-1inch-obama.jpg"}, {"sample_source_910x1137", "obama-source.jpg"}})
+    inputs().push_back({label, samples / name, slurp(samples / name)});
   for (const auto& [label, rel] : files) {
     if (!fs::exists(d / rel)) {
       std::fprintf(stderr, "missing %s: benchmarks need ../shared/data\n", (d / rel).c_str());
@@ -101,7 +106,7 @@ int main(int argc, char** argv) {
   }
   // A progressive copy of the 10 MP photo (full size, quality 92), written to a temporary file for the baseline.
   {
-    auto dec = io::decode(inputs()[0].bytes, Limits{});
+    auto dec = io::decode(inputs()[2].bytes, Limits{});  // the 10 MP photo (after the two samples)
     if (dec) {
       io::JpegEncodeOptions o;
       o.quality = 92;

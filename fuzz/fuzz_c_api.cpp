@@ -1,4 +1,4 @@
-// libFuzzer target: the C API. The first byte picks the entry point (mod 5), the rest is its input.
+// libFuzzer target: the C API. The first byte picks the entry point (mod 7), the rest is its input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -18,11 +18,23 @@ idphoto_engine* engine() {
   }();
   return e;
 }
+
+// Reads every byte of a report's output and its JSON, then frees it (for ASan to see).
+void consume(idphoto_status status, idphoto_report* r) {
+  if (status == IDPHOTO_OK) {
+    std::size_t out_size = 0;
+    const std::uint8_t* out = idphoto_report_output(r, &out_size);
+    if (out && out_size) (void)out[out_size - 1];
+    (void)idphoto_report_json(r);
+    (void)idphoto_report_verdict(r);
+  }
+  idphoto_report_free(r);
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const std::uint8_t op = data[0] % 5;
+  const std::uint8_t op = data[0] % 7;
   const std::uint8_t* rest = data + 1;
   const std::size_t n = size - 1;
   const std::string text(reinterpret_cast<const char*>(rest), n);
@@ -65,13 +77,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case 4: {  // photo fix (output bytes owned by the report)
       idphoto_report* r = nullptr;
-      if (idphoto_photo_fix(engine(), rest, n, nullptr, "f", nullptr, &r) == IDPHOTO_OK) {
-        std::size_t out_size = 0;
-        const std::uint8_t* out = idphoto_report_output(r, &out_size);
-        if (out && out_size) (void)out[out_size - 1];
-        (void)idphoto_report_json(r);
-      }
-      idphoto_report_free(r);
+      consume(idphoto_photo_fix(engine(), rest, n, nullptr, "f", nullptr, &r), r);
+      break;
+    }
+    case 5: {  // signature check
+      idphoto_report* r = nullptr;
+      consume(idphoto_signature_check(engine(), rest, n, nullptr, "s", &r), r);
+      break;
+    }
+    case 6: {  // signature clean; the next byte picks the options (detected, a forced turn, PNG)
+      static const char* const kOptions[] = {nullptr, "{\"rotate\": 90}", "{\"rotate\": 180}",
+                                             "{\"transparent\": true}"};
+      const char* options = n ? kOptions[rest[0] % 4] : nullptr;
+      const std::uint8_t* image = n ? rest + 1 : rest;
+      idphoto_report* r = nullptr;
+      consume(idphoto_signature_clean(engine(), image, n ? n - 1 : 0, nullptr, "k", options, &r), r);
       break;
     }
     default: {  // lookups by id/index

@@ -129,6 +129,30 @@ IDPHOTO_C_API idphoto_status idphoto_photo_fix(const idphoto_engine *engine, con
                                                const char *input_name, const char *options_json,
                                                idphoto_report **out);
 
+/* ---- signature check and clean ---- */
+/* Judges a signature image data[0..size) as uploaded. profile NULL: the default signature profile
+ * (cn-signature). Conventions as idphoto_photo_check: a file that cannot be judged gives IDPHOTO_OK
+ * and a report whose verdict is IDPHOTO_VERDICT_ERROR; a photo profile is IDPHOTO_ERR_BAD_PROFILE.
+ * The report JSON is the CLI's `signature check --json` line ("kind": "signature"). */
+IDPHOTO_C_API idphoto_status idphoto_signature_check(const idphoto_engine *engine,
+                                                     const uint8_t *data, size_t size,
+                                                     const idphoto_profile *profile,
+                                                     const char *input_name, idphoto_report **out);
+
+/* Turns a photographed or scanned signature into black ink on white, centred on the profile's
+ * canvas and encoded per profile, then re-checks it. options_json: NULL or an object
+ * {"rotate": 0 | 90 | 180 | 270 (a forced clockwise turn; absent: detected), "transparent": bool
+ * (PNG with transparent paper)}. The report JSON is the CLI's `signature clean --json` object
+ * ("before", "after", "output", "clean"); the verdict is pass only when an output was made and its
+ * re-check passes; the made file's bytes are idphoto_report_output (present whenever one was made,
+ * even when its re-check fails: the CLI writes it only on pass). */
+IDPHOTO_C_API idphoto_status idphoto_signature_clean(const idphoto_engine *engine,
+                                                     const uint8_t *data, size_t size,
+                                                     const idphoto_profile *profile,
+                                                     const char *input_name,
+                                                     const char *options_json,
+                                                     idphoto_report **out);
+
 /* ---- reports ---- */
 IDPHOTO_C_API void idphoto_report_free(idphoto_report *report);
 /* Report JSON (CONTRACTS.md schema_version 1, one line, identical to the CLI's --json). */

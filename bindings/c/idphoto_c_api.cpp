@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -225,20 +226,89 @@ std::span<const std::uint8_t> input_span(const std::uint8_t* data, std::size_t s
   return data ? std::span<const std::uint8_t>(data, size) : std::span<const std::uint8_t>(kEmpty, 0);
 }
 
-// {"background": "keep|white|blue|red|#rrggbb", "output_name": str}; unknown keys are errors.
-std::optional<std::string> parse_fix_options(const char* text, idphoto::FixOptions& o) {
+// An options object of at most 64 KiB (NULL or "": none); each member goes to on_key, which returns
+// an error for an unknown key or a bad value.
+template <class OnKey>
+std::optional<std::string> parse_call_options(const char* text, const char* what, OnKey&& on_key) {
   if (text == nullptr || *text == '\0') return std::nullopt;
   const std::size_t len = std::strlen(text);
-  if (len > 64 * 1024) return "fix options JSON longer than 64 KiB";
+  if (len > 64 * 1024) return std::string(what) + " options JSON longer than 64 KiB";
   nlohmann::json j = nlohmann::json::parse(text, text + len, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return "fix options must be a JSON object";
-  for (const auto& [key, v] : j.items()) {
+  if (j.is_discarded() || !j.is_object()) return std::string(what) + " options must be a JSON object";
+  for (const auto& [key, v] : j.items())
+    if (auto err = on_key(key, v)) return err;
+  return std::nullopt;
+}
+
+// {"background": "keep|white|blue|red|#rrggbb", "output_name": str}; unknown keys are errors.
+std::optional<std::string> parse_fix_options(const char* text, idphoto::FixOptions& o) {
+  return parse_call_options(text, "fix", [&](const std::string& key, const nlohmann::json& v)
+                                              -> std::optional<std::string> {
     if (!v.is_string()) return "\"" + key + "\" must be a string";
     if (key == "background") o.background = v.get<std::string>();
     else if (key == "output_name") o.output_name = v.get<std::string>();
     else return "unknown fix option \"" + key + "\" (known: background, output_name)";
-  }
+    return std::nullopt;
+  });
+}
+
+// {"rotate": 0|90|180|270, "transparent": bool}; unknown keys are errors.
+std::optional<std::string> parse_clean_options(const char* text, idphoto::SignatureOptions& o) {
+  return parse_call_options(text, "clean", [&](const std::string& key, const nlohmann::json& v)
+                                                -> std::optional<std::string> {
+    if (key == "rotate") {
+      const bool quarter = v.is_number_integer() && (v == 0 || v == 90 || v == 180 || v == 270);
+      if (!quarter) return "\"rotate\" must be 0, 90, 180 or 270";
+      o.rotate = v.get<int>();
+    } else if (key == "transparent") {
+      if (!v.is_boolean()) return "\"transparent\" must be true or false";
+      o.transparent = v.get<bool>();
+    } else {
+      return "unknown clean option \"" + key + "\" (known: rotate, transparent)";
+    }
+    return std::nullopt;
+  });
+}
+
+// The argument checks shared by the check, fix and clean entry points.
+std::optional<idphoto_status> bad_call_args(const idphoto_engine* engine, const std::uint8_t* data,
+                                            std::size_t size, idphoto_report** out) {
+  if (out == nullptr) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "out is NULL");
+  *out = nullptr;
+  if (engine == nullptr) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "engine is NULL");
+  if (data == nullptr && size != 0) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "data is NULL");
   return std::nullopt;
+}
+
+using CheckFn = idphoto::Report (idphoto::Engine::*)(std::span<const std::uint8_t>,
+                                                     const idphoto::Profile&, std::string_view) const;
+
+// idphoto_photo_check and idphoto_signature_check: the profile must be of kind.
+idphoto_status run_check(CheckFn check, const char* kind, const char* what,
+                         const idphoto_engine* engine, const std::uint8_t* data, std::size_t size,
+                         const idphoto_profile* profile, const char* input_name,
+                         idphoto_report** out) {
+  if (auto st = bad_call_args(engine, data, size, out)) return *st;
+  return guarded([&]() -> idphoto_status {
+    auto prof = pick_profile(profile, kind, what);
+    if (auto* st = std::get_if<idphoto_status>(&prof)) return *st;
+    return make_report((engine->engine.*check)(input_span(data, size),
+                                               std::get<idphoto::Profile>(prof),
+                                               input_name ? input_name : ""),
+                       out);
+  });
+}
+
+// The report handle of a fix or a clean: JSON, verdict, the source's error and the made file.
+idphoto_status made_report(std::string json, int32_t verdict, const std::optional<idphoto::Error>& e,
+                           std::vector<std::uint8_t> output, idphoto_report** out) {
+  auto h = std::make_unique<idphoto_report>();
+  h->json = std::move(json);
+  h->verdict = verdict;
+  h->error = e ? static_cast<idphoto_status>(e->code) : IDPHOTO_OK;
+  h->output = std::move(output);
+  *out = h.release();
+  return succeed();
 }
 
 }  // namespace
@@ -437,27 +507,14 @@ const char* idphoto_checks_json(void) {
 idphoto_status idphoto_photo_check(const idphoto_engine* engine, const uint8_t* data, size_t size,
                                    const idphoto_profile* profile, const char* input_name,
                                    idphoto_report** out) {
-  if (out == nullptr) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "out is NULL");
-  *out = nullptr;
-  if (engine == nullptr) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "engine is NULL");
-  if (data == nullptr && size != 0) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "data is NULL");
-  return guarded([&]() -> idphoto_status {
-    auto prof = pick_profile(profile, "photo", "a photo check");
-    if (auto* st = std::get_if<idphoto_status>(&prof)) return *st;
-    return make_report(engine->engine.check_photo(input_span(data, size),
-                                                  std::get<idphoto::Profile>(prof),
-                                                  input_name ? input_name : ""),
-                       out);
-  });
+  return run_check(&idphoto::Engine::check_photo, "photo", "a photo check", engine, data, size,
+                   profile, input_name, out);
 }
 
 idphoto_status idphoto_photo_fix(const idphoto_engine* engine, const uint8_t* data, size_t size,
                                  const idphoto_profile* profile, const char* input_name,
                                  const char* options_json, idphoto_report** out) {
-  if (out == nullptr) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "out is NULL");
-  *out = nullptr;
-  if (engine == nullptr) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "engine is NULL");
-  if (data == nullptr && size != 0) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, "data is NULL");
+  if (auto st = bad_call_args(engine, data, size, out)) return *st;
   return guarded([&]() -> idphoto_status {
     idphoto::FixOptions o;
     if (auto err = parse_fix_options(options_json, o)) return fail(IDPHOTO_ERR_INVALID_ARGUMENT, *err);
@@ -465,13 +522,38 @@ idphoto_status idphoto_photo_fix(const idphoto_engine* engine, const uint8_t* da
     if (auto* st = std::get_if<idphoto_status>(&prof)) return *st;
     idphoto::FixResult r = engine->engine.fix_photo(
         input_span(data, size), std::get<idphoto::Profile>(prof), o, input_name ? input_name : "");
-    auto h = std::make_unique<idphoto_report>();
-    h->json = r.to_json();
-    h->verdict = verdict_code(r.verdict());
-    h->error = r.before.error ? static_cast<idphoto_status>(r.before.error->code) : IDPHOTO_OK;
-    h->output = std::move(r.output);
-    *out = h.release();
-    return succeed();
+    std::string json = r.to_json();  // before r.output is moved from (argument order is unspecified)
+    return made_report(std::move(json), verdict_code(r.verdict()), r.before.error,
+                       std::move(r.output), out);
+  });
+}
+
+idphoto_status idphoto_signature_check(const idphoto_engine* engine, const uint8_t* data,
+                                       size_t size, const idphoto_profile* profile,
+                                       const char* input_name, idphoto_report** out) {
+  return run_check(&idphoto::Engine::check_signature, "signature", "a signature check", engine,
+                   data, size, profile, input_name, out);
+}
+
+idphoto_status idphoto_signature_clean(const idphoto_engine* engine, const uint8_t* data,
+                                       size_t size, const idphoto_profile* profile,
+                                       const char* input_name, const char* options_json,
+                                       idphoto_report** out) {
+  if (auto st = bad_call_args(engine, data, size, out)) return *st;
+  return guarded([&]() -> idphoto_status {
+    idphoto::SignatureOptions o;
+    if (auto err = parse_clean_options(options_json, o))
+      return fail(IDPHOTO_ERR_INVALID_ARGUMENT, *err);
+    auto prof = pick_profile(profile, "signature", "a signature clean");
+    if (auto* st = std::get_if<idphoto_status>(&prof)) return *st;
+    idphoto::SignatureResult r = engine->engine.clean_signature(
+        input_span(data, size), std::get<idphoto::Profile>(prof), o, input_name ? input_name : "");
+    // As SignatureResult::to_json: an error first, no output is a fail, else the output's re-check.
+    const int32_t verdict = r.before.error                 ? IDPHOTO_VERDICT_ERROR
+                            : r.output.empty() || !r.after ? IDPHOTO_VERDICT_FAIL
+                                                           : verdict_code(r.after->verdict());
+    std::string json = r.to_json();  // before r.output is moved from (argument order is unspecified)
+    return made_report(std::move(json), verdict, r.before.error, std::move(r.output), out);
   });
 }
 

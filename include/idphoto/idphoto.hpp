@@ -190,6 +190,7 @@ struct ModelInfo {
 struct FixOptions {
   std::string background = "keep";  // keep | white | blue | red | #rrggbb (names per the profile)
   std::string output_name;           // echoed as "output" in the JSON; empty: null
+  std::string format;                // "jpeg" | "png"; empty: the profile's (JPEG unless it allows only PNG)
 };
 
 struct FixResult {

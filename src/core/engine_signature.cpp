@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/engine_impl.hpp"
+#include "core/engine_common.hpp"
 #include "io/decode.hpp"
 #include "io/encode.hpp"
 #include "profiles/profile_data.hpp"
@@ -29,29 +30,10 @@ Report start_report(std::string_view name, const Profile& profile) {
   return r;
 }
 
-ImageInfo info_of(const io::DecodedImage& d, std::size_t bytes) {
-  ImageInfo info;
-  info.format = d.format;
-  info.width = d.width;
-  info.height = d.height;
-  info.bytes = d.bytes ? d.bytes : bytes;
-  if (d.dpi) info.dpi = std::make_pair((*d.dpi)[0], (*d.dpi)[1]);
-  return info;
-}
-
 void run_checks(Report& r, const signature::InkAnalysis& a, const Profile& profile) {
   for (const auto& [def, params] : profile.data().checks) {
     if (!def->run_signature) continue;
-    try {
-      Finding f = def->run_signature(a, params);
-      if (f.id.empty()) f.id = std::string(def->id);
-      r.findings.push_back(std::move(f));
-    } catch (const std::exception& e) {
-      Finding f;
-      f.id = std::string(def->id);
-      f.message = {std::string("无法评估：") + e.what(), std::string("Not assessed: ") + e.what()};
-      r.findings.push_back(std::move(f));
-    }
+    r.findings.push_back(run_check_guarded(def->id, [&] { return def->run_signature(a, params); }));
   }
 }
 
@@ -87,13 +69,10 @@ Report Engine::check_signature(std::span<const std::uint8_t> bytes, const Profil
   r.timing_ms.emplace_back("decode", ms_since(t0));
   if (!decoded) {
     r.error = decoded.error();
-    ImageInfo info;
-    info.format = io::sniff_format(bytes);
-    info.bytes = bytes.size();
-    r.image = info;
+    r.image = input_info(bytes);
     return r;
   }
-  r.image = info_of(*decoded, bytes.size());
+  r.image = input_info(bytes, &*decoded);
   try {
     const auto t1 = Clock::now();
     signature::AnalyseOptions o;

@@ -20,41 +20,27 @@ std::string kb(std::size_t bytes) {
 Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
                                       std::optional<int> dpi) {
   if (min_bytes > max_bytes) return Error{ErrorCode::invalid_argument, "byte window: minimum above maximum"};
-  std::size_t smallest = SIZE_MAX, largest = 0;
-  // Baseline 4:2:0, baseline 4:4:4, progressive 4:2:0, progressive 4:4:4: the highest quality that fits.
+  // Baseline (4:2:0, then 4:4:4), then progressive: the highest quality that fits.
+  std::optional<Error> first;
   for (bool progressive : {false, true}) {
-    for (bool c420 : {true, false}) {
-      int lo = 1, hi = 100, best = -1;
-      std::vector<std::uint8_t> best_bytes;
-      while (lo <= hi) {
-        const int q = (lo + hi) / 2;
-        auto r = io::encode_jpeg(bgr, {q, dpi, true, progressive, c420});
-        if (!r) return r.error();
-        const std::size_t n = r->size();
-        smallest = std::min(smallest, n);
-        largest = std::max(largest, n);
-        if (n > max_bytes) {
-          hi = q - 1;
-        } else {
-          if (n >= min_bytes) {
-            best = q;
-            best_bytes = std::move(r.value());
-          }
-          lo = q + 1;
-        }
-      }
-      if (best > 0) return WindowJpeg{std::move(best_bytes), best, c420, progressive};
-    }
+    auto r = io::encode_jpeg_to_size(bgr, min_bytes, max_bytes, dpi, progressive);
+    if (r) return WindowJpeg{std::move(r->bytes), r->quality, r->chroma_420, r->progressive};
+    if (r.error().code != ErrorCode::invalid_argument) return r.error();
+    if (!first) first = r.error();
   }
   // Quality 1 and 100 bound what is reachable; report them.
-  for (bool c420 : {true, false}) {
-    for (int q : {1, 100}) {
-      if (auto r = io::encode_jpeg(bgr, {q, dpi, true, false, c420})) {
-        smallest = std::min(smallest, r->size());
-        largest = std::max(largest, r->size());
+  std::size_t smallest = SIZE_MAX, largest = 0;
+  for (bool progressive : {false, true}) {
+    for (bool c420 : {true, false}) {
+      for (int q : {1, 100}) {
+        if (auto r = io::encode_jpeg(bgr, {q, dpi, true, progressive, c420})) {
+          smallest = std::min(smallest, r->size());
+          largest = std::max(largest, r->size());
+        }
       }
     }
   }
+  if (largest == 0) return *first;  // nothing encodes: the image itself is refused
   const std::string window = kb(min_bytes) + "–" + kb(max_bytes);
   const std::string reach = kb(smallest) + "–" + kb(largest);
   std::string why = largest < min_bytes   ? "the photo is too plain to reach the minimum even at quality 100"
@@ -62,6 +48,25 @@ Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes,
                                            : "no quality step lands inside the window";
   return Error{ErrorCode::invalid_argument,
                "cannot encode a JPEG of " + window + " (reachable sizes " + reach + "): " + why};
+}
+
+Result<WindowPng> encode_png_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
+                                         std::optional<int> dpi) {
+  if (min_bytes > max_bytes) return Error{ErrorCode::invalid_argument, "byte window: minimum above maximum"};
+  std::size_t smallest = SIZE_MAX, largest = 0;
+  for (int level : {9, 6, 3, 1, 0}) {
+    auto r = io::encode_png(bgr, {dpi, level});
+    if (!r) return r.error();
+    const std::size_t n = r->size();
+    smallest = std::min(smallest, n);
+    largest = std::max(largest, n);
+    if (n >= min_bytes && n <= max_bytes) return WindowPng{std::move(r.value()), level};
+  }
+  const std::string why = smallest > max_bytes ? "PNG is lossless and even its strongest compression is too large"
+                          : largest < min_bytes ? "the photo is too plain to reach the minimum as PNG"
+                                                : "no compression level lands inside the window";
+  return Error{ErrorCode::invalid_argument, "cannot encode a PNG of " + kb(min_bytes) + "–" + kb(max_bytes) +
+                                                " (reachable sizes " + kb(smallest) + "–" + kb(largest) + "): " + why};
 }
 
 }  // namespace idphoto::fix

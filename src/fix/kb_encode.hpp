@@ -1,5 +1,5 @@
 // Encoding the fixed photo into the profile's byte window: a real JPEG whose quality (then chroma
-// subsampling, then progressive coding) is searched, never padded.
+// subsampling, then progressive coding) is searched, or a PNG; never padded.
 #pragma once
 
 #include <cstdint>
@@ -24,5 +24,15 @@ struct WindowJpeg {
 // encoding lands inside it.
 Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
                                       std::optional<int> dpi);
+
+struct WindowPng {
+  std::vector<std::uint8_t> bytes;
+  int compression = 9;
+};
+
+// PNG is lossless: only the zlib level moves its size. The strongest level (smallest file) whose size lies in
+// min_bytes..max_bytes; invalid_argument naming the window and the sizes reachable otherwise.
+Result<WindowPng> encode_png_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
+                                         std::optional<int> dpi);
 
 }  // namespace idphoto::fix

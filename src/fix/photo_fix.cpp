@@ -12,6 +12,7 @@
 #include "analysis/analysis.hpp"
 #include "analysis/crown_estimate.hpp"
 #include "checks/check.hpp"
+#include "core/engine_common.hpp"
 #include "fix/background_replace.hpp"
 #include "fix/crop_plan.hpp"
 #include "fix/kb_encode.hpp"
@@ -40,6 +41,7 @@ struct FixParams {
   std::size_t min_bytes = 0, max_bytes = 0;
   std::optional<int> dpi;
   std::string format = "jpeg";
+  std::vector<std::string> allowed_formats;  // empty: any
   GeometryBands bands;
   bool extend_background = true;  // may plain background be extended past the photo's edge
   double max_extend = 0.2;        // at most this share of the crop height/width on any side
@@ -82,7 +84,10 @@ Result<FixParams> fix_params(const Profile& profile) {
   if (checks.contains("photo.file.format") && checks["photo.file.format"].contains("allowed")) {
     const auto& a = checks["photo.file.format"]["allowed"];
     bool jpeg = false;
-    for (const auto& s : a) jpeg = jpeg || s == "jpeg";
+    for (const auto& s : a) {
+      jpeg = jpeg || s == "jpeg";
+      if (s.is_string()) p.allowed_formats.push_back(s.get<std::string>());
+    }
     if (!jpeg && !a.empty()) p.format = a[0].get<std::string>();
   }
   GeometryBands& g = p.bands;
@@ -118,25 +123,9 @@ Report judge(const analysis::Analysis& a, const Profile& profile, std::string_vi
   Report r;
   r.input = std::string(name);
   r.profile = profile.id();
-  ImageInfo info;
-  info.format = a.image().format;
-  info.width = a.width();
-  info.height = a.height();
-  info.bytes = a.image().bytes;
-  if (a.image().dpi) info.dpi = std::make_pair((*a.image().dpi)[0], (*a.image().dpi)[1]);
-  r.image = info;
-  for (const auto& [def, params] : profile.data().checks) {
-    try {
-      Finding f = def->run(a, params);
-      if (f.id.empty()) f.id = std::string(def->id);
-      r.findings.push_back(std::move(f));
-    } catch (const std::exception& e) {
-      Finding f;
-      f.id = std::string(def->id);
-      f.message = {std::string("无法评估：") + e.what(), std::string("Not assessed: ") + e.what()};
-      r.findings.push_back(std::move(f));
-    }
-  }
+  r.image = input_info({}, &a.image());
+  for (const auto& [def, params] : profile.data().checks)
+    r.findings.push_back(run_check_guarded(def->id, [&] { return def->run(a, params); }));
   return r;
 }
 
@@ -239,7 +228,6 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
                         const FixOptions& options, std::string_view input_name, const Recheck& recheck) {
   const auto t_total = Clock::now();
   FixResult r;
-  r.output_format = "jpeg";
   r.before.input = std::string(input_name);
   r.before.profile = profile.id();
   auto finish = [&]() -> FixResult {
@@ -267,9 +255,20 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     return finish();
   }
   const std::optional<cv::Scalar> colour = *colour_r;
-  if (P.format != "jpeg") {
+  const std::string format = options.format.empty() ? P.format : options.format;
+  r.output_format = format;
+  if (format != "jpeg" && format != "png") {
     r.before.error = Error{ErrorCode::invalid_argument,
-                           "profile '" + profile.id() + "' asks for " + P.format + " output; fix writes JPEG only"};
+                           (options.format.empty() ? "profile '" + profile.id() + "' asks for " : "format '") + format +
+                               (options.format.empty() ? " output" : "'") + "; fix writes JPEG or PNG"};
+    return finish();
+  }
+  if (!P.allowed_formats.empty() &&
+      std::find(P.allowed_formats.begin(), P.allowed_formats.end(), format) == P.allowed_formats.end()) {
+    std::string list;
+    for (const auto& f : P.allowed_formats) list += (list.empty() ? "" : ", ") + f;
+    r.before.error = Error{ErrorCode::invalid_argument, "profile '" + profile.id() + "' accepts " + list + ", not " +
+                                                            format + ": write a file of an accepted format"};
     return finish();
   }
 
@@ -284,10 +283,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     r.timing_ms.emplace_back("decode", ms_since(t_decode));
     if (!decoded) {
       r.before.error = decoded.error();
-      ImageInfo info;
-      info.format = io::sniff_format(bytes);
-      info.bytes = bytes.size();
-      r.before.image = info;
+      r.before.image = input_info(bytes);
       return finish();
     }
     const double scale1 = decoded->scale;
@@ -449,25 +445,48 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
 
     // 7. Encode into the KB window.
     const auto t_enc = Clock::now();
-    auto enc = encode_into_window(out, P.min_bytes, P.max_bytes, P.dpi);
-    r.timing_ms.emplace_back("encode", ms_since(t_enc));
-    if (!enc) {
-      refuse(refusal("photo.file.size", {"无法编码到要求的文件大小：" + enc.error().message,
-                                         "Cannot encode into the required file size: " + enc.error().message}));
-      return finish();
-    }
-    r.changes.push_back({"JPEG 质量 " + std::to_string(enc->quality) + (enc->chroma_420 ? "，4:2:0" : "，4:4:4") +
+    const std::string dpi_text = P.dpi ? ", " + std::to_string(*P.dpi) + " dpi" : "";
+    const std::string dpi_zh = P.dpi ? "，" + std::to_string(*P.dpi) + " dpi" : "";
+    std::vector<std::uint8_t> encoded;
+    Result<LocalText> said = Error{ErrorCode::internal, "no encoder ran"};
+    if (format == "png") {
+      auto enc = encode_png_into_window(out, P.min_bytes, P.max_bytes, P.dpi);
+      if (enc) {
+        said = LocalText{"PNG 压缩级别 " + std::to_string(enc->compression) + "，" + std::to_string(enc->bytes.size()) +
+                             " 字节" + dpi_zh,
+                         "PNG compression level " + std::to_string(enc->compression) + ", " +
+                             std::to_string(enc->bytes.size()) + " bytes" + dpi_text};
+        encoded = std::move(enc->bytes);
+      } else {
+        said = enc.error();
+      }
+    } else {
+      auto enc = encode_into_window(out, P.min_bytes, P.max_bytes, P.dpi);
+      if (enc) {
+        said = LocalText{"JPEG 质量 " + std::to_string(enc->quality) + (enc->chroma_420 ? "，4:2:0" : "，4:4:4") +
                              (enc->progressive ? "，渐进式" : "") + "，" + std::to_string(enc->bytes.size()) + " 字节" +
-                             (P.dpi ? "，" + std::to_string(*P.dpi) + " dpi" : ""),
+                             dpi_zh,
                          "JPEG quality " + std::to_string(enc->quality) + (enc->chroma_420 ? ", 4:2:0" : ", 4:4:4") +
                              (enc->progressive ? ", progressive" : "") + ", " + std::to_string(enc->bytes.size()) +
-                             " bytes" + (P.dpi ? ", " + std::to_string(*P.dpi) + " dpi" : "")});
+                             " bytes" + dpi_text};
+        encoded = std::move(enc->bytes);
+      } else {
+        said = enc.error();
+      }
+    }
+    r.timing_ms.emplace_back("encode", ms_since(t_enc));
+    if (!said) {
+      refuse(refusal("photo.file.size", {"无法编码到要求的文件大小：" + said.error().message,
+                                         "Cannot encode into the required file size: " + said.error().message}));
+      return finish();
+    }
+    r.changes.push_back(*said);
 
     // 8. Re-check with the same engine; only a passing photo is handed out.
     const auto t_after = Clock::now();
-    r.after = recheck(enc->bytes, options.output_name.empty() ? std::string_view("(output)") : options.output_name);
+    r.after = recheck(encoded, options.output_name.empty() ? std::string_view("(output)") : options.output_name);
     r.timing_ms.emplace_back("recheck", ms_since(t_after));
-    if (r.after->verdict() == Verdict::pass) r.output = std::move(enc->bytes);
+    if (r.after->verdict() == Verdict::pass) r.output = std::move(encoded);
   } catch (const std::exception& e) {
     r.before.error = Error{ErrorCode::internal, std::string("fix failed: ") + e.what()};
   } catch (...) {

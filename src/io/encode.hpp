@@ -1,4 +1,4 @@
-// JPEG encoding with JFIF density, and a quality search into a byte window (fix output, samples).
+// JPEG encoding with JFIF density, a quality search into a byte window, and PNG encoding with pHYs density.
 #pragma once
 
 #include <cstdint>
@@ -26,11 +26,20 @@ struct SizedJpeg {
   std::vector<std::uint8_t> bytes;
   int quality = 0;
   bool chroma_420 = true;
+  bool progressive = false;
 };
 
 // The highest quality whose file lies in [min_bytes, max_bytes] (a real JPEG, never padded). Tries
 // 4:2:0 then 4:4:4. invalid_argument with the sizes reached when no quality lands in the window.
 Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                      std::optional<int> dpi);
+                                      std::optional<int> dpi, bool progressive = false);
+
+struct PngEncodeOptions {
+  std::optional<int> dpi;  // written as pHYs in pixels per metre (dpi / 0.0254, rounded); none: no pHYs
+  int compression = 9;     // zlib level 0..9
+};
+
+// img: CV_8UC1 (grey), CV_8UC2 (grey + alpha), CV_8UC3 (BGR) or CV_8UC4 (BGRA). 8-bit, not interlaced.
+Result<std::vector<std::uint8_t>> encode_png(const cv::Mat& img, const PngEncodeOptions& options);
 
 }  // namespace idphoto::io

@@ -86,7 +86,7 @@ Result<std::vector<std::uint8_t>> encode_jpeg(const cv::Mat& bgr, const JpegEnco
 }
 
 Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                      std::optional<int> dpi) {
+                                      std::optional<int> dpi, bool progressive) {
   if (min_bytes > max_bytes) return Error{ErrorCode::invalid_argument, "size window: min > max"};
   std::size_t smallest = SIZE_MAX, largest = 0;
   for (bool c420 : {true, false}) {
@@ -95,7 +95,7 @@ Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes,
     std::vector<std::uint8_t> best_bytes;
     while (lo <= hi) {
       const int q = (lo + hi) / 2;
-      auto r = encode_jpeg(bgr, {q, dpi, true, false, c420});
+      auto r = encode_jpeg(bgr, {q, dpi, true, progressive, c420});
       if (!r) return r.error();
       const std::size_t n = r->size();
       smallest = std::min(smallest, n);
@@ -107,7 +107,7 @@ Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes,
         lo = q + 1;
       }
     }
-    if (best > 0) return SizedJpeg{std::move(best_bytes), best, c420};
+    if (best > 0) return SizedJpeg{std::move(best_bytes), best, c420, progressive};
   }
   return Error{ErrorCode::invalid_argument,
                "no JPEG quality lands in " + std::to_string(min_bytes) + "–" + std::to_string(max_bytes) +

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -86,8 +87,12 @@ bool run_png(PngState* s) {
   int unit = 0;
   if (png_get_pHYs(s->png, s->info, &res_x, &res_y, &unit) != 0 && unit == PNG_RESOLUTION_METER &&
       res_x > 0 && res_y > 0) {
-    out.dpi =
-        std::array<double, 2>{res_x * 0.0254, res_y * 0.0254};  // pixels per metre -> per inch
+    // Pixels per metre -> per inch; the value a writer stores for a whole dpi (lround(dpi / 0.0254)) reads back whole.
+    auto per_inch = [](png_uint_32 ppm) {
+      const double whole = std::round(ppm * 0.0254);
+      return std::lround(whole / 0.0254) == static_cast<long>(ppm) ? whole : ppm * 0.0254;
+    };
+    out.dpi = std::array<double, 2>{per_inch(res_x), per_inch(res_y)};
     out.dpi_source = "png_phys";
   }
 

@@ -273,9 +273,159 @@ static void test_check(const char *sample, const char *source) {
   free(bytes);
 }
 
+/* Signature check and clean: NULL and bad arguments, the wrong profile kind, junk, then a real
+ * signature scan (signature: a path in ../shared/data; NULL or unreadable skips, fails under CI=true). */
+static void test_signature(const char *photo, const char *signature) {
+  idphoto_engine *e = NULL;
+  idphoto_profile *cn1 = NULL, *my_photo = NULL, *my_sig = NULL;
+  idphoto_report *r = (idphoto_report *)0x1;
+  size_t size = 0, photo_size = 0, out_size = 9;
+  uint8_t *bytes = signature ? read_all(signature, &size) : NULL;
+  uint8_t *photo_bytes = read_all(photo, &photo_size);
+  static const uint8_t junk[] = "this is not a signature";
+  static const char *const bad_options[] = {"{\"rotate\": 45}", "{\"rotate\": \"90\"}",
+                                            "{\"rotate\": 90.5}", "{\"transparent\": 1}",
+                                            "{\"colour\": \"black\"}", "[1]", "{"};
+  const char *sig_json = "{\"id\": \"my-sig\", \"extends\": \"cn-signature\"}";
+  const char *photo_json = "{\"id\": \"my-photo\", \"extends\": \"cn-1inch\"}";
+  size_t i;
+  EXPECT(photo_bytes != NULL);
+  EXPECT(idphoto_engine_create(NULL, &e) == IDPHOTO_OK && e != NULL);
+  if (!e || !photo_bytes) {
+    free(bytes);
+    free(photo_bytes);
+    idphoto_engine_free(e);
+    return;
+  }
+  /* NULL arguments: invalid_argument, out set to NULL, a message. */
+  EXPECT(idphoto_signature_check(NULL, junk, 4, NULL, "x", &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(strstr(idphoto_last_error(), "engine") != NULL);
+  EXPECT(idphoto_signature_check(e, junk, 4, NULL, "x", NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  r = (idphoto_report *)0x1;
+  EXPECT(idphoto_signature_check(e, NULL, 4, NULL, "x", &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(idphoto_last_status() == IDPHOTO_ERR_INVALID_ARGUMENT);
+  r = (idphoto_report *)0x1;
+  EXPECT(idphoto_signature_clean(NULL, junk, 4, NULL, "x", NULL, &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  EXPECT(idphoto_signature_clean(e, junk, 4, NULL, "x", NULL, NULL) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  r = (idphoto_report *)0x1;
+  EXPECT(idphoto_signature_clean(e, NULL, 4, NULL, "x", NULL, &r) == IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+  for (i = 0; i < sizeof bad_options / sizeof bad_options[0]; ++i) {
+    r = (idphoto_report *)0x1;
+    EXPECT(idphoto_signature_clean(e, junk, 4, NULL, "x", bad_options[i], &r) ==
+               IDPHOTO_ERR_INVALID_ARGUMENT && r == NULL);
+    EXPECT(strlen(idphoto_last_error()) > 0);
+  }
+  EXPECT(idphoto_signature_clean(e, junk, 4, NULL, "x", bad_options[0], &r) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(idphoto_last_error(), "rotate") != NULL);
+
+  /* A photo profile, built in or loaded, is bad_profile naming it (and vice versa). */
+  EXPECT(idphoto_profile_get("cn-1inch", &cn1) == IDPHOTO_OK);
+  EXPECT(idphoto_profile_load_json(photo_json, strlen(photo_json), &my_photo) == IDPHOTO_OK);
+  EXPECT(idphoto_profile_load_json(sig_json, strlen(sig_json), &my_sig) == IDPHOTO_OK);
+  EXPECT_STR(idphoto_profile_kind(my_sig), "signature");
+  r = (idphoto_report *)0x1;
+  EXPECT(idphoto_signature_check(e, photo_bytes, photo_size, cn1, "x", &r) == IDPHOTO_ERR_BAD_PROFILE && r == NULL);
+  EXPECT(idphoto_last_status() == IDPHOTO_ERR_BAD_PROFILE);
+  EXPECT(strstr(idphoto_last_error(), "cn-1inch") != NULL && strstr(idphoto_last_error(), "photo profile") != NULL);
+  r = (idphoto_report *)0x1;
+  EXPECT(idphoto_signature_clean(e, photo_bytes, photo_size, my_photo, "x", NULL, &r) ==
+             IDPHOTO_ERR_BAD_PROFILE && r == NULL);
+  EXPECT(strstr(idphoto_last_error(), "my-photo") != NULL);
+  r = (idphoto_report *)0x1;
+  EXPECT(idphoto_photo_check(e, photo_bytes, photo_size, my_sig, "x", &r) == IDPHOTO_ERR_BAD_PROFILE && r == NULL);
+  EXPECT(strstr(idphoto_last_error(), "my-sig") != NULL);
+
+  /* Empty and junk inputs: a signature report with verdict error and the reason; clean makes nothing. */
+  EXPECT(idphoto_signature_check(e, NULL, 0, NULL, NULL, &r) == IDPHOTO_OK && r != NULL);
+  EXPECT(idphoto_last_status() == IDPHOTO_OK && strcmp(idphoto_last_error(), "") == 0);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNREADABLE);
+  EXPECT(strstr(idphoto_report_json(r), "\"kind\":\"signature\"") != NULL);
+  EXPECT(strstr(idphoto_report_json(r), "\"profile\":\"cn-signature\"") != NULL);
+  idphoto_report_free(r);
+  EXPECT(idphoto_signature_check(e, junk, sizeof junk - 1, NULL, "junk.jpg", &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNSUPPORTED_FORMAT);
+  EXPECT(idphoto_report_output(r, &out_size) == NULL && out_size == 0);
+  idphoto_report_free(r);
+  EXPECT(idphoto_signature_clean(e, junk, sizeof junk - 1, NULL, "junk.jpg", NULL, &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNSUPPORTED_FORMAT);
+  EXPECT(idphoto_report_output(r, &out_size) == NULL && out_size == 0);
+  EXPECT(strstr(idphoto_report_json(r), "\"output\":null") != NULL);
+  idphoto_report_free(r);
+  /* Truncated: the photo's first 300 bytes. */
+  EXPECT(idphoto_signature_check(e, photo_bytes, 300, my_sig, "cut.jpg", &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNREADABLE);
+  idphoto_report_free(r);
+
+  if (!bytes) {
+    if (getenv("CI") && strcmp(getenv("CI"), "true") == 0) {
+      fprintf(stderr, "signature %s missing (CI=true requires ../shared/data)\n", signature ? signature : "(none)");
+      EXPECT(bytes != NULL);
+    } else {
+      printf("SKIPPED: real signature %s not readable\n", signature ? signature : "(none given)");
+    }
+  } else {
+    /* A SigComp scan: ink found, but a PNG on blue-grey paper fails cn-signature as uploaded. */
+    EXPECT(idphoto_signature_check(e, bytes, size, NULL, signature, &r) == IDPHOTO_OK && r != NULL);
+    EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_FAIL);
+    EXPECT(idphoto_report_error(r) == IDPHOTO_OK);
+    EXPECT(strncmp(idphoto_report_json(r), "{\"schema_version\":1,", 20) == 0);
+    EXPECT(strstr(idphoto_report_json(r), "\"id\":\"signature.ink.present\",\"status\":\"pass\"") != NULL);
+    EXPECT(strstr(idphoto_report_json(r), "\"id\":\"signature.file.format\",\"status\":\"fail\"") != NULL);
+    {
+      /* A profile that extends cn-signature judges the same; only the id differs. */
+      idphoto_report *r2 = NULL;
+      const char *a = idphoto_report_json(r), *b;
+      EXPECT(idphoto_signature_check(e, bytes, size, my_sig, signature, &r2) == IDPHOTO_OK);
+      b = idphoto_report_json(r2);
+      EXPECT(strstr(b, "\"profile\":\"my-sig\"") != NULL);
+      EXPECT(strstr(b, "\"findings\":") != NULL && strstr(a, "\"findings\":") != NULL &&
+             json_len_without_timing(strstr(a, "\"findings\":")) ==
+                 json_len_without_timing(strstr(b, "\"findings\":")) &&
+             strncmp(strstr(a, "\"findings\":"), strstr(b, "\"findings\":"),
+                     json_len_without_timing(strstr(a, "\"findings\":"))) == 0);
+      idphoto_report_free(r2);
+    }
+    idphoto_report_free(r);
+    /* Clean: a JPEG that passes, owned by the report; checked on its own it passes too. */
+    EXPECT(idphoto_signature_clean(e, bytes, size, NULL, signature, NULL, &r) == IDPHOTO_OK && r != NULL);
+    EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_PASS);
+    EXPECT(idphoto_report_error(r) == IDPHOTO_OK);
+    EXPECT(strstr(idphoto_report_json(r), "\"output\":\"jpeg\"") != NULL);
+    EXPECT(strstr(idphoto_report_json(r), "\"before\":{") != NULL);
+    {
+      const uint8_t *o = idphoto_report_output(r, &out_size);
+      idphoto_report *again = NULL;
+      EXPECT(o != NULL && out_size > 500 && o[0] == 0xFF && o[1] == 0xD8);
+      if (o) {
+        EXPECT(idphoto_signature_check(e, o, out_size, NULL, "cleaned.jpg", &again) == IDPHOTO_OK);
+        EXPECT(idphoto_report_verdict(again) == IDPHOTO_VERDICT_PASS);
+        idphoto_report_free(again);
+      }
+    }
+    idphoto_report_free(r);
+    EXPECT(idphoto_signature_clean(e, bytes, size, my_sig, signature, "{\"transparent\": true, \"rotate\": 0}", &r) ==
+           IDPHOTO_OK);
+    {
+      const uint8_t *o = idphoto_report_output(r, &out_size);
+      EXPECT(o != NULL && out_size > 8 && memcmp(o, "\x89PNG", 4) == 0);
+      EXPECT(strstr(idphoto_report_json(r), "\"output\":\"png\"") != NULL);
+    }
+    idphoto_report_free(r);
+  }
+  idphoto_profile_free(cn1);
+  idphoto_profile_free(my_photo);
+  idphoto_profile_free(my_sig);
+  idphoto_engine_free(e);
+  free(bytes);
+  free(photo_bytes);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: %s SAMPLE.jpg [SOURCE.jpg]\n", argv[0]);
+    fprintf(stderr, "usage: %s SAMPLE.jpg [SOURCE.jpg [SIGNATURE]]\n", argv[0]);
     return 2;
   }
   test_version_and_status();
@@ -285,5 +435,6 @@ int main(int argc, char **argv) {
   test_hostile_profiles();
   test_engine_options();
   test_check(argv[1], argc > 2 ? argv[2] : NULL);
+  test_signature(argv[1], argc > 3 ? argv[3] : NULL);
   return finish("c_api_args");
 }

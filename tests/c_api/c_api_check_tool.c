@@ -1,5 +1,6 @@
-/* idphoto_c_check [--profile ID|FILE.json] FILE...: prints each file's report JSON (one line per file)
- * through the C API; the identity test compares it with the CLI's and Python's output. */
+/* idphoto_c_check [--signature | --clean] [--profile ID|FILE.json] FILE...: prints each file's report
+ * JSON (one line per file) through the C API (photo check; --signature: signature check; --clean:
+ * signature clean); the identity tests compare it with the CLI's and Python's output. */
 #include <idphoto/idphoto.h>
 
 #include "c_api_test_util.h"
@@ -7,9 +8,11 @@
 int main(int argc, char **argv) {
   idphoto_engine *engine = NULL;
   idphoto_profile *profile = NULL;
-  int i = 1, rc = 0;
-  if (argc > 2 && strcmp(argv[1], "--profile") == 0) {
-    const char *p = argv[2];
+  int i = 1, rc = 0, op = 0; /* 0 photo check, 1 signature check, 2 signature clean */
+  if (argc > 1 && strcmp(argv[1], "--signature") == 0) op = 1, i = 2;
+  else if (argc > 1 && strcmp(argv[1], "--clean") == 0) op = 2, i = 2;
+  if (argc > i + 1 && strcmp(argv[i], "--profile") == 0) {
+    const char *p = argv[i + 1];
     size_t n = strlen(p);
     idphoto_status s;
     if (n > 5 && strcmp(p + n - 5, ".json") == 0) {
@@ -24,7 +27,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "profile: %s: %s\n", idphoto_status_name(s), idphoto_last_error());
       return 2;
     }
-    i = 3;
+    i += 2;
   }
   if (idphoto_engine_create(NULL, &engine) != IDPHOTO_OK) {
     fprintf(stderr, "engine: %s\n", idphoto_last_error());
@@ -39,7 +42,10 @@ int main(int argc, char **argv) {
       rc = 3;
       continue;
     }
-    if (idphoto_photo_check(engine, bytes, size, profile, argv[i], &r) == IDPHOTO_OK) {
+    idphoto_status s = op == 0   ? idphoto_photo_check(engine, bytes, size, profile, argv[i], &r)
+                       : op == 1 ? idphoto_signature_check(engine, bytes, size, profile, argv[i], &r)
+                                 : idphoto_signature_clean(engine, bytes, size, profile, argv[i], NULL, &r);
+    if (s == IDPHOTO_OK) {
       printf("%s\n", idphoto_report_json(r));
     } else {
       fprintf(stderr, "%s: %s\n", argv[i], idphoto_last_error());

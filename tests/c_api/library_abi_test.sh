@@ -18,5 +18,8 @@ echo "exports: $c_count C functions, $(echo "$cxx" | grep -c . || true) C++ symb
 [ -z "$stray" ] || { echo "unexpected exports:"; echo "$stray" | head -20; exit 1; }
 [ -z "$internal" ] || { echo "internal symbols exported:"; echo "$internal" | head -20; exit 1; }
 nm -D --defined-only "$lib" | grep -E ' T idphoto_photo_check(@|$)' >/dev/null
+for f in idphoto_photo_fix idphoto_signature_check idphoto_signature_clean; do
+  nm -D --defined-only "$lib" | grep -E " T $f(@|\$)" >/dev/null || { echo "$f not exported"; exit 1; }
+done
 grep "^idphoto::Engine::check_photo" <<<"$cxx" >/dev/null
 echo "ABI OK"

@@ -72,6 +72,37 @@ class FixCli(unittest.TestCase):
         self.assertEqual(code, 3)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "o.jpg")))
 
+    def test_png_output_by_extension_passes_check_with_the_same_profile(self):
+        d = shared_data(self)
+        prof = os.path.join(self.tmp, "png-profile.json")
+        with open(prof, "w") as f:
+            json.dump({"id": "cn-1inch-png", "extends": "cn-1inch",
+                       "checks": {"photo.file.format": {"allowed": ["jpeg", "png"]},
+                                  "photo.file.size": {"kb": [10, 400]}}}, f)
+        out = os.path.join(self.tmp, "upload.png")
+        code, stdout, stderr = run("fix", os.path.join(d, "faces/deepface/img30.jpg"), "-o", out,
+                                   "--profile", prof, "--json")
+        self.assertEqual(code, 0, stdout + stderr)
+        j = json.loads(stdout)
+        self.assertEqual(j["fix"]["output_format"], "png")
+        with open(out, "rb") as f:
+            data = f.read()
+        self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
+        phys = data.index(b"pHYs")
+        self.assertEqual(int.from_bytes(data[phys + 4:phys + 8], "big"), 11811)  # 300 dpi in px/m
+        self.assertEqual(data[phys + 12], 1)
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["png-profile.json", "upload.png"])
+        code, stdout, _ = run("check", out, "--profile", prof, "--json")
+        self.assertEqual(code, 0, stdout)
+        c = json.loads(stdout)
+        self.assertEqual(c["image"]["format"], "png")
+        self.assertEqual(c["image"]["dpi"], [300, 300])
+        # The same source to .png under cn-1inch (JPEG only): usage error, nothing written.
+        out2 = os.path.join(self.tmp, "cn.png")
+        code, stdout, stderr = run("fix", os.path.join(d, "faces/deepface/img30.jpg"), "-o", out2)
+        self.assertEqual(code, 2, stdout + stderr)
+        self.assertFalse(os.path.exists(out2))
+
 
 if __name__ == "__main__":
     unittest.main()

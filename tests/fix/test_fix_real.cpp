@@ -265,3 +265,89 @@ TEST_CASE("unreadable input is an error, not a refusal") {
   CHECK(r.verdict() == Verdict::error);
   CHECK(r.output.empty());
 }
+
+TEST_CASE("PNG output: a profile that accepts PNG gets a PNG with pHYs DPI that passes check with that profile") {
+  const auto data = test::shared_data();
+  if (!data) return;
+  auto png_profile = Profile::from_json(R"({"id": "cn-1inch-png", "extends": "cn-1inch",
+    "checks": {"photo.file.format": {"allowed": ["png"]}, "photo.file.size": {"kb": [60, 400]}}})");
+  REQUIRE_MESSAGE(png_profile.ok(), png_profile.error().message);
+  const auto src = load(*data / "faces/deepface/img30.jpg");
+  // The profile asks for PNG: no format given.
+  FixOptions o;
+  o.output_name = "out.png";
+  const FixResult r = engine().fix_photo(src, *png_profile, o, "img30.jpg");
+  INFO(describe(r));
+  REQUIRE(r.passed());
+  CHECK(r.output_format == "png");
+  CHECK(io::sniff_format(r.output) == "png");
+  CHECK(r.output.size() >= 60 * 1024);
+  CHECK(r.output.size() <= 400 * 1024);
+  // pHYs read independently of the decoder: 300 dpi = 11811 px/m.
+  const std::string bytes(r.output.begin(), r.output.end());
+  const auto at = bytes.find("pHYs");
+  REQUIRE(at != std::string::npos);
+  auto be32 = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(r.output[i]) << 24 | static_cast<std::uint32_t>(r.output[i + 1]) << 16 |
+           static_cast<std::uint32_t>(r.output[i + 2]) << 8 | r.output[i + 3];
+  };
+  CHECK(be32(at + 4) == 11811);
+  CHECK(be32(at + 8) == 11811);
+  CHECK(r.output[at + 12] == 1);
+  const Measured m = measure(r.output);
+  CHECK(m.width == 295);
+  CHECK(m.height == 413);
+  CHECK(m.faces == 1);
+  // The same engine's check of the written bytes with the same profile passes.
+  const Report again = engine().check_photo(r.output, *png_profile, "out.png");
+  CHECK(again.verdict() == Verdict::pass);
+  // The same crop as the JPEG fix: the PNG is the lossless twin of the JPEG output.
+  const FixResult jpeg = engine().fix_photo(src, cn_1inch(), {}, "img30.jpg");
+  REQUIRE(jpeg.passed());
+  const Measured mj = measure(jpeg.output);
+  CHECK(std::abs(m.eye_mid.x - mj.eye_mid.x) <= 1.5);
+  CHECK(std::abs(m.eye_mid.y - mj.eye_mid.y) <= 1.5);
+
+  // Asking for PNG where the profile accepts only JPEG is a usage error naming the formats, and writes nothing.
+  FixOptions p;
+  p.format = "png";
+  const FixResult no = engine().fix_photo(src, cn_1inch(), p, "img30.jpg");
+  REQUIRE(no.before.error.has_value());
+  CHECK(no.before.error->code == ErrorCode::invalid_argument);
+  CHECK(no.before.error->message.find("accepts jpeg, not png") != std::string::npos);
+  CHECK(no.output.empty());
+  // A PNG window no lossless encoding reaches is refused under photo.file.size.
+  auto tiny = Profile::from_json(R"({"id": "cn-1inch-png-tiny", "extends": "cn-1inch",
+    "checks": {"photo.file.format": {"allowed": ["png"]}, "photo.file.size": {"kb": [5, 6]}}})");
+  REQUIRE(tiny.ok());
+  const FixResult t = engine().fix_photo(src, *tiny, {}, "img30.jpg");
+  CHECK(t.refused);
+  REQUIRE(t.refusal.size() == 1);
+  CHECK(t.refusal[0].id == "photo.file.size");
+  CHECK(t.refusal[0].message.en.find("lossless") != std::string::npos);
+}
+
+TEST_CASE("busy background: a colour change is refused before any replacement; keep is refused with the hint") {
+  // samples/obama-source.jpg (in the tree): a frontal portrait in front of the Oval Office's curtains and flags.
+  const auto src = test::read_file(test::source_dir() / "samples" / "obama-source.jpg");
+  REQUIRE(!src.empty());
+  FixOptions white;
+  white.background = "white";
+  const FixResult r = engine().fix_photo(src, cn_1inch(), white, "obama-source.jpg");
+  INFO(describe(r));
+  CHECK(r.refused);
+  CHECK(r.output.empty());
+  CHECK_FALSE(r.background_replaced);
+  CHECK_FALSE(r.after.has_value());
+  REQUIRE(r.refusal.size() == 1);
+  CHECK(r.refusal[0].id == "photo.background.uniformity");
+  CHECK(r.refusal[0].message.en.find("busy") != std::string::npos);
+  CHECK(r.refusal[0].hint.en.find("plain wall") != std::string::npos);
+  const FixResult k = engine().fix_photo(src, cn_1inch(), {}, "obama-source.jpg");
+  CHECK(k.refused);
+  CHECK(k.output.empty());
+  const bool hinted = std::any_of(k.refusal.begin(), k.refusal.end(), [](const Finding& f) {
+    return f.id.starts_with("photo.background.") && f.hint.en.find("--background") != std::string::npos;
+  });
+  CHECK(hinted);
+}

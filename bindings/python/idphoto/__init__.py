@@ -295,6 +295,8 @@ class Engine:
 
     def check_signature(self, source, profile: Union[None, str, Profile] = None,
                         input_name: Optional[str] = None) -> Report:
+        """Judges a signature image as uploaded (default profile cn-signature); a photo profile is
+        IdphotoError(ERR_BAD_PROFILE). .json is the CLI's `signature check --json` line."""
         f = self._optional("idphoto_signature_check")
         data, name = _input(source, input_name)
         prof = self._profile(profile, "signature")
@@ -303,14 +305,25 @@ class Engine:
                             out)
 
     def clean_signature(self, source, profile: Union[None, str, Profile] = None,
+                        rotate: Optional[int] = None, transparent: bool = False,
                         input_name: Optional[str] = None) -> Report:
-        """Cleans a signature scan; Report.output holds the new file's bytes."""
+        """Turns a photographed or scanned signature into black ink on white on the profile's canvas
+        and re-checks it. rotate: a forced clockwise turn (0, 90, 180, 270; None: detected);
+        transparent: PNG with transparent paper. Report.output holds the made file's bytes (also
+        when its re-check fails; verdict "pass" only when it passes). .json is the CLI's
+        `signature clean --json` object."""
         f = self._optional("idphoto_signature_clean")
         data, name = _input(source, input_name)
         prof = self._profile(profile, "signature")
+        opts: Dict[str, Any] = {}
+        if rotate is not None:
+            opts["rotate"] = rotate
+        if transparent:
+            opts["transparent"] = True
         out = ctypes.c_void_p()
-        return self._report(f(self._h, data, len(data), prof._h, name.encode(), None,
-                              ctypes.byref(out)), out)
+        return self._report(f(self._h, data, len(data), prof._h, name.encode(),
+                              _json.dumps(opts).encode() if opts else None, ctypes.byref(out)),
+                            out)
 
     def close(self):
         if _lib is not None and getattr(self, "_h", None) is not None and self._h.value:
