@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "analysis/analysis.hpp"
+#include "core/engine_common.hpp"
 #include "core/engine_impl.hpp"
 #include "io/decode.hpp"
 #include "profiles/profile_data.hpp"
@@ -37,15 +38,6 @@ std::string resolve_model_dir(const EngineOptions& o) {
   if (!o.model_dir.empty()) return o.model_dir;
   if (const char* env = std::getenv("IDPHOTO_MODEL_DIR"); env && *env) return env;
   return IDPHOTO_DEFAULT_MODEL_DIR;
-}
-
-Finding not_assessed(const checks::CheckDef& def, const std::string& reason) {
-  Finding f;
-  f.id = std::string(def.id);
-  f.status = Status::not_assessed;
-  f.message = {"无法评估：" + reason, "Not assessed: " + reason};
-  f.fixable = false;
-  return f;
 }
 
 // Checks that read the face: detection and landmarks are timed separately before they run.
@@ -120,21 +112,12 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
   report.timing_ms.emplace_back("decode", ms_since(t_decode));
   if (!decoded) {
     report.error = decoded.error();
-    ImageInfo info;
-    info.format = io::sniff_format(bytes);
-    info.bytes = bytes.size();
-    report.image = info;
+    report.image = input_info(bytes);
     report.timing_ms.emplace_back("total", ms_since(t_total));
     return report;
   }
 
-  ImageInfo info;
-  info.format = decoded->format;
-  info.width = decoded->width;
-  info.height = decoded->height;
-  info.bytes = decoded->bytes ? decoded->bytes : bytes.size();
-  if (decoded->dpi) info.dpi = std::make_pair((*decoded->dpi)[0], (*decoded->dpi)[1]);
-  report.image = info;
+  report.image = input_info(bytes, &decoded.value());
 
   try {
     analysis::Analysis a(std::move(decoded.value()), impl_->models);
@@ -165,15 +148,7 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
                       " ms per image exceeded before check " + std::string(def->id)};
         break;
       }
-      try {
-        Finding f = def->run(a, params);
-        if (f.id.empty()) f.id = std::string(def->id);
-        report.findings.push_back(std::move(f));
-      } catch (const std::exception& e) {
-        report.findings.push_back(not_assessed(*def, e.what()));
-      } catch (...) {
-        report.findings.push_back(not_assessed(*def, "unknown error"));
-      }
+      report.findings.push_back(run_check_guarded(def->id, [&] { return def->run(a, params); }));
     }
     report.timing_ms.emplace_back("checks", ms_since(t_checks));
   } catch (const std::exception& e) {

@@ -136,12 +136,21 @@ def test_threads_share_one_engine(engine, root):
     assert len(results) == 12 and all(results)
 
 
-def test_not_yet_bound_operations_say_so(engine, root):
-    lib = idphoto._l()
-    if getattr(lib, "idphoto_signature_check", None) is None:
-        with pytest.raises(idphoto.IdphotoError) as e:
-            engine.check_signature(root / SAMPLE)
-        assert e.value.status == idphoto.ERR_NOT_AVAILABLE
+def test_an_operation_missing_from_an_older_library_says_so(engine, root, monkeypatch):
+    """A libidphoto from before an operation existed gives ERR_NOT_AVAILABLE naming it, not a crash."""
+    real = idphoto._l()
+
+    class Older:
+        def __getattr__(self, name):
+            if name == "idphoto_signature_check":
+                raise AttributeError(name)
+            return getattr(real, name)
+
+    monkeypatch.setattr(idphoto, "_l", lambda: Older())
+    with pytest.raises(idphoto.IdphotoError) as e:
+        engine.check_signature(root / SAMPLE)
+    assert e.value.status == idphoto.ERR_NOT_AVAILABLE
+    assert "idphoto_signature_check" in str(e.value)
 
 
 def test_import_without_environment_variable(root, tmp_path):
