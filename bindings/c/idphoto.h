@@ -142,7 +142,8 @@ IDPHOTO_C_API idphoto_status idphoto_signature_check(const idphoto_engine *engin
 /* Turns a photographed or scanned signature into black ink on white, centred on the profile's
  * canvas and encoded per profile, then re-checks it. options_json: NULL or an object
  * {"rotate": 0 | 90 | 180 | 270 (a forced clockwise turn; absent: detected), "transparent": bool
- * (PNG with transparent paper)}. The report JSON is the CLI's `signature clean --json` object
+ * (PNG with transparent paper), "deskew": bool (straighten a baseline tilted by 1° to 14.5°)}. The
+ * report JSON is the CLI's `signature clean --json` object
  * ("before", "after", "output", "clean"); the verdict is pass only when an output was made and its
  * re-check passes; the made file's bytes are idphoto_report_output (present whenever one was made,
  * even when its re-check fails: the CLI writes it only on pass). */

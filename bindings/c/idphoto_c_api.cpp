@@ -252,7 +252,7 @@ std::optional<std::string> parse_fix_options(const char* text, idphoto::FixOptio
   });
 }
 
-// {"rotate": 0|90|180|270, "transparent": bool}; unknown keys are errors.
+// {"rotate": 0|90|180|270, "transparent": bool, "deskew": bool}; unknown keys are errors.
 std::optional<std::string> parse_clean_options(const char* text, idphoto::SignatureOptions& o) {
   return parse_call_options(text, "clean", [&](const std::string& key, const nlohmann::json& v)
                                                 -> std::optional<std::string> {
@@ -263,8 +263,11 @@ std::optional<std::string> parse_clean_options(const char* text, idphoto::Signat
     } else if (key == "transparent") {
       if (!v.is_boolean()) return "\"transparent\" must be true or false";
       o.transparent = v.get<bool>();
+    } else if (key == "deskew") {
+      if (!v.is_boolean()) return "\"deskew\" must be true or false";
+      o.deskew = v.get<bool>();
     } else {
-      return "unknown clean option \"" + key + "\" (known: rotate, transparent)";
+      return "unknown clean option \"" + key + "\" (known: rotate, transparent, deskew)";
     }
     return std::nullopt;
   });

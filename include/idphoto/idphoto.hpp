@@ -214,6 +214,7 @@ struct SignatureOptions {
   std::optional<int> rotate;  // clockwise quarter turn 0|90|180|270 forced; none: detected
   bool transparent = false;   // PNG output with transparent paper (when the profile allows PNG)
   bool annotate = false;      // also draw the ink box, removed lines and the placement (PNG)
+  bool deskew = false;        // straighten a baseline tilted by 1°..14.5° (projection profile)
 };
 
 struct SignatureResult {

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 
 #include <nlohmann/json.hpp>
@@ -106,6 +107,7 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     signature::AnalyseOptions o;
     o.orient = !options.rotate;
     o.rotate = options.rotate;
+    o.deskew = options.deskew;
     cv::Mat oriented;
     signature::InkAnalysis a = signature::analyse_ink(decoded->bgr, o, &oriented);
     if (!a.found) {
@@ -115,9 +117,19 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     if (a.rotation)
       res.changes.push_back({"图像已顺时针旋转 " + std::to_string(a.rotation) + "°",
                              "Turned " + std::to_string(a.rotation) + "° clockwise"});
-    if (a.rotation_uncertain && a.rotation == 180)
-      res.warnings.push_back({"180° 旋转判断不确定，请核对方向（可用 --rotate 指定）",
-                              "The 180° turn is a best guess: check it (override with --rotate)"});
+    if (a.skew_deg != 0) {
+      char deg[16];
+      std::snprintf(deg, sizeof deg, "%.1f", std::abs(a.skew_deg));
+      const bool ccw = a.skew_deg > 0;  // the writing rose to the right: turned clockwise to level it
+      res.changes.push_back({std::string("书写基线已校正 ") + deg + "°（" + (ccw ? "顺时针" : "逆时针") + "）",
+                             std::string("Straightened the writing: turned ") + deg + "° " +
+                                 (ccw ? "clockwise" : "anticlockwise")});
+    }
+    if (a.rotation_uncertain && a.rotation != 0) {
+      const std::string deg = std::to_string(a.rotation);
+      res.warnings.push_back({deg + "° 旋转方向判断不确定，请核对方向（可用 --rotate 指定）",
+                              "The " + deg + "° turn is a best guess: check it (override with --rotate)"});
+    }
     if (a.ink_colour != "black")
       res.changes.push_back({"原笔迹为彩色（" + a.ink_colour + "），已转为黑色",
                              "The original ink is " + a.ink_colour + "; it was turned black"});
@@ -167,21 +179,22 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     res.output_format = fmt;
     res.after = check_signature(res.output, profile, input_name);
     if (options.annotate) {
+      // Above: the input (faded) with the kept ink in blue, what was removed as lines, borders or
+      // paper edges in red, and the ink box in green. Below: the final placement.
       cv::Mat work;
       const double s = double(a.work_width) / std::max(1, oriented.cols);
       cv::resize(oriented, work, {a.work_width, a.work_height}, 0, 0, cv::INTER_AREA);
+      work.convertTo(work, -1, 0.45, 140);
       work.setTo(cv::Scalar(255, 80, 0), a.ink);
-      cv::rectangle(work, a.box, cv::Scalar(0, 200, 0), std::max(1, int(2 / std::max(s, 0.5))));
-      // The ink box and kept ink over the input; the final placement below it.
+      if (!a.removed.empty()) work.setTo(cv::Scalar(0, 0, 230), a.removed);
+      cv::rectangle(work, a.box, cv::Scalar(0, 170, 0), std::max(1, int(2 / std::max(s, 0.5))));
       cv::Mat placed;
       cv::cvtColor(canvas, placed, cv::COLOR_GRAY2BGR);
       const double f = double(work.cols) / placed.cols;
       cv::resize(placed, placed, {work.cols, std::max(1, int(placed.rows * f))});
       cv::Mat both;
       cv::vconcat(work, placed, both);
-      cv::Mat lum;
-      cv::cvtColor(both, lum, cv::COLOR_BGR2GRAY);
-      auto ann = signature::encode_png(lum);
+      auto ann = io::encode_png(both, {.dpi = std::nullopt, .compression = 6});
       if (ann) res.annotation = std::move(ann.value());
     }
   } catch (const std::exception& e) {

@@ -21,6 +21,41 @@ cv::Mat turn(const cv::Mat& m, int deg) {
   }
 }
 
+// Straight runs that lie within the span of the rest of the writing are strokes of it (an underline
+// flourish, the top of a big loop), not ruled lines or borders: a ruled line or a box border runs
+// past the writing on at least one side. Drops such runs from h (horizontal) and v (vertical).
+void keep_strokes_within_writing(const cv::Mat& ink, cv::Mat& h, cv::Mat& v, double sw) {
+  cv::Mat straight = h | v;
+  if (cv::countNonZero(straight) == 0) return;
+  cv::Mat grown;
+  cv::dilate(straight, grown, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  const cv::Rect writing = cv::boundingRect(ink & ~grown);
+  if (writing.area() == 0) return;
+  const int tol = std::max(3, int(std::lround(2 * sw)));
+  auto drop_within = [&](cv::Mat& runs, bool horizontal) {
+    cv::Mat labels, stats, cent;
+    const int n = cv::connectedComponentsWithStats(runs, labels, stats, cent, 8, CV_32S);
+    std::vector<std::uint8_t> drop(n, 0);
+    bool any = false;
+    for (int i = 1; i < n; ++i) {
+      const int a = stats.at<int>(i, horizontal ? cv::CC_STAT_LEFT : cv::CC_STAT_TOP);
+      const int len = stats.at<int>(i, horizontal ? cv::CC_STAT_WIDTH : cv::CC_STAT_HEIGHT);
+      const int lo = horizontal ? writing.x : writing.y;
+      const int hi = lo + (horizontal ? writing.width : writing.height);
+      if (a >= lo - tol && a + len <= hi + tol) drop[i] = 1, any = true;
+    }
+    if (!any) return;
+    for (int y = 0; y < runs.rows; ++y) {
+      const int* l = labels.ptr<int>(y);
+      std::uint8_t* r = runs.ptr<std::uint8_t>(y);
+      for (int x = 0; x < runs.cols; ++x)
+        if (drop[l[x]]) r[x] = 0;
+    }
+  };
+  drop_within(h, true);
+  drop_within(v, false);
+}
+
 // Long straight runs (ruled lines, box borders): opening with a line element, then the strokes
 // that cross a line restored by a closing across it. Returns the removed mask.
 cv::Mat remove_lines(cv::Mat& ink, double sw, int& count) {
@@ -29,6 +64,7 @@ cv::Mat remove_lines(cv::Mat& ink, double sw, int& count) {
   cv::Mat h, v;
   cv::morphologyEx(ink, h, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {lh, 1}));
   cv::morphologyEx(ink, v, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, lv}));
+  keep_strokes_within_writing(ink, h, v, sw);
   cv::Mat lines = h | v;
   if (cv::countNonZero(lines) == 0) {
     count = 0;
@@ -49,8 +85,9 @@ cv::Mat remove_lines(cv::Mat& ink, double sw, int& count) {
   return removed;
 }
 
-// Components touching the border that span a third of a side: paper edges, table, fingers.
-int remove_edges(cv::Mat& ink) {
+// Components touching the border that span a third of a side: paper edges, table, fingers. Their
+// pixels are added to removed.
+int remove_edges(cv::Mat& ink, cv::Mat& removed) {
   cv::Mat labels, stats, cent;
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, cent, 8, CV_32S);
   std::vector<std::uint8_t> drop(n, 0);
@@ -69,8 +106,9 @@ int remove_edges(cv::Mat& ink) {
     for (int y = 0; y < ink.rows; ++y) {
       const int* l = labels.ptr<int>(y);
       std::uint8_t* o = ink.ptr<std::uint8_t>(y);
+      std::uint8_t* r = removed.ptr<std::uint8_t>(y);
       for (int x = 0; x < ink.cols; ++x)
-        if (drop[l[x]]) o[x] = 0;
+        if (drop[l[x]]) o[x] = 0, r[x] = 255;
     }
   return dropped;
 }
@@ -111,31 +149,89 @@ cv::Rect ink_box(const cv::Mat& ink, double sw, int& kept) {
   return box;
 }
 
-// Clockwise quarter turn that makes the writing horizontal and upright (best effort for 180°).
+// How much taller the ink stands over the first quarter of the writing than over the last, as a
+// fraction of the box height: positive when upright (a signature opens with a capital and trails
+// off), negative upside down. On 139 upright SigComp scans it is positive for 120 and below -0.15 for 2
+// (docs/accuracy.md). The vertical centre of mass, the usual cue for text (ascenders outnumber
+// descenders), is wrong for signatures: positive for 42 of the 139.
+double start_taller(const cv::Mat& roi) {
+  const int w = roi.cols, h = roi.rows;
+  if (w < 4 || h < 1) return 0;
+  auto extent = [&](int x0, int x1) {
+    cv::Mat r;
+    cv::reduce(roi.colRange(x0, x1), r, 1, cv::REDUCE_MAX);
+    int top = -1, bottom = -1;
+    for (int y = 0; y < h; ++y)
+      if (r.at<std::uint8_t>(y)) {
+        if (top < 0) top = y;
+        bottom = y;
+      }
+    return top < 0 ? 0.0 : double(bottom - top + 1) / h;
+  };
+  return extent(0, w / 4) - extent(w - w / 4, w);
+}
+
+// Clockwise quarter turn that makes the writing horizontal and upright. Writing runs along the ink
+// box's long side; which end is the start follows from start_taller. uncertain when that cue is weak
+// (|cue| < 0.15): a 180° turn is then not made, a 90°/270° one is made and flagged.
 int find_orientation(const cv::Mat& ink, const cv::Rect& box, bool& uncertain) {
   uncertain = true;
   if (box.area() == 0) return 0;
+  constexpr double kSure = 0.15;
   const cv::Mat roi = ink(box);
-  // Writing runs along its long side; the densest band (x-height) sits below the middle of the box
-  // because ascenders outnumber descenders.
-  const bool vertical = box.height > box.width * 1.15;
-  cv::Mat prof;
-  cv::reduce(roi, prof, vertical ? 0 : 1, cv::REDUCE_SUM, CV_64F);
-  prof = prof.reshape(1, 1);
-  double total = cv::sum(prof)[0], acc = 0, centre = 0;
-  const int len = prof.cols;
-  for (int i = 0; i < len; ++i) {
-    acc += prof.at<double>(0, i);
-    if (acc >= total / 2) {
-      centre = (i + 0.5) / len;
-      break;
-    }
+  if (box.height > box.width * 1.15) {
+    cv::Mat turned;
+    cv::rotate(roi, turned, cv::ROTATE_90_CLOCKWISE);
+    const double cue = start_taller(turned);
+    uncertain = std::abs(cue) < kSure;
+    return cue >= 0 ? 90 : 270;
   }
-  const bool low_heavy = centre > 0.5;  // mass in the second half (bottom, or right when vertical)
-  uncertain = std::abs(centre - 0.5) < 0.05;
-  if (!vertical) return low_heavy ? 0 : 180;
-  // Turned 90° clockwise: what was the bottom is now on the left.
-  return low_heavy ? 90 : 270;
+  const double cue = start_taller(roi);
+  uncertain = std::abs(cue) < kSure;
+  return cue < 0 ? 180 : 0;
+}
+
+// The baseline's counter-clockwise tilt in degrees (within ±max_deg): the angle whose projection
+// of the ink onto the vertical is sharpest (sum of squared row counts), coarse then fine.
+double estimate_skew(const cv::Mat& ink, const cv::Rect& box, double max_deg) {
+  std::vector<cv::Point2f> pts;
+  const int step = std::max(1, int(std::sqrt(double(cv::countNonZero(ink(box))) / 20000.0)));
+  for (int y = box.y; y < box.y + box.height; y += step) {
+    const std::uint8_t* m = ink.ptr<std::uint8_t>(y);
+    for (int x = box.x; x < box.x + box.width; x += step)
+      if (m[x]) pts.emplace_back(float(x - box.x), float(y - box.y));
+  }
+  if (pts.size() < 50) return 0;
+  const double reach = std::hypot(box.width, box.height);
+  std::vector<double> bins(std::size_t(2 * reach) + 4);
+  auto score = [&](double deg) {
+    const double r = deg * CV_PI / 180, c = std::cos(r), sn = std::sin(r);
+    std::fill(bins.begin(), bins.end(), 0.0);
+    for (const auto& p : pts) bins[std::size_t(p.y * c + p.x * sn + reach + 1)] += 1;
+    double sum = 0;
+    for (double b : bins) sum += b * b;
+    return sum;
+  };
+  double best = 0, best_score = score(0);
+  for (double d = -max_deg; d <= max_deg + 1e-9; d += 0.5)
+    if (const double sc = score(d); sc > best_score) best = d, best_score = sc;
+  const double coarse = best;
+  for (double d = coarse - 0.45; d <= coarse + 0.45 + 1e-9; d += 0.05)
+    if (const double sc = score(d); sc > best_score) best = d, best_score = sc;
+  return best;
+}
+
+// Turns m clockwise by deg about its centre onto a canvas that holds all of it (new pixels 0).
+cv::Mat rotate_whole(const cv::Mat& m, double deg, int interpolation, const cv::Scalar& fill) {
+  const cv::Point2f c(m.cols / 2.0f, m.rows / 2.0f);
+  cv::Mat rot = cv::getRotationMatrix2D(c, -deg, 1.0);
+  const cv::Rect2f bound = cv::RotatedRect(c, cv::Size2f(float(m.cols), float(m.rows)), float(deg)).boundingRect2f();
+  rot.at<double>(0, 2) += bound.width / 2.0 - c.x;
+  rot.at<double>(1, 2) += bound.height / 2.0 - c.y;
+  cv::Mat out;
+  cv::warpAffine(m, out, rot, cv::Size(int(std::ceil(bound.width)), int(std::ceil(bound.height))),
+                 interpolation, cv::BORDER_CONSTANT, fill);
+  return out;
 }
 
 std::string classify_colour(double a, double b, double chroma) {
@@ -167,8 +263,10 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
   const int total_ink = cv::countNonZero(ink);
 
   if (o.remove_lines) {
-    remove_lines(ink, sw, a.lines_removed);
-    a.lines_removed += remove_edges(ink);
+    a.removed = remove_lines(ink, sw, a.lines_removed);
+    a.lines_removed += remove_edges(ink, a.removed);
+  } else {
+    a.removed = cv::Mat::zeros(ink.size(), CV_8U);
   }
   // Speckles up to the stroke scale (after line removal, which leaves crumbs).
   {
@@ -198,7 +296,7 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
       again.rotate = deg;
       again.orient = false;
       InkAnalysis r = analyse_ink(bgr_in, again, oriented);
-      r.rotation_uncertain = deg == 180 || unsure;
+      r.rotation_uncertain = unsure || deg == 180;  // a 180° turn always carries a warning
       r.notes.push_back("turned " + std::to_string(deg) + "° clockwise");
       return r;
     }
@@ -252,6 +350,21 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
       a.paper_spread = v[v.size() / 2];
       std::nth_element(v.begin(), v.begin() + v.size() * 99 / 100, v.end());
       a.paper_spread = std::max(a.paper_spread, 0.25 * v[v.size() * 99 / 100]);
+    }
+  }
+  if (o.deskew && a.found) {
+    // Straighten the baseline when it tilts by 1° or more (and clearly less than the search's edge).
+    constexpr double kMaxSkew = 15;
+    const double skew = estimate_skew(ink, a.box, kMaxSkew);
+    if (std::abs(skew) >= 1.0 && std::abs(skew) < kMaxSkew - 0.5) {
+      a.skew_deg = skew;
+      ink = rotate_whole(ink, skew, cv::INTER_LINEAR, cv::Scalar(0)) > 127;
+      a.removed = rotate_whole(a.removed, skew, cv::INTER_NEAREST, cv::Scalar(0));
+      if (oriented) bgr = rotate_whole(bgr, skew, cv::INTER_LINEAR, cv::Scalar(255, 255, 255));
+      a.box = ink_box(ink, sw, a.components);
+      a.work_width = ink.cols;
+      a.work_height = ink.rows;
+      a.notes.push_back("straightened by " + std::to_string(skew));
     }
   }
   a.ink = ink;

@@ -17,6 +17,7 @@ struct InkAnalysis {
   int work_width = 0;           // size the ink was analysed at
   int work_height = 0;
   cv::Mat ink;                  // CV_8U, 255 = ink, work size (lines and speckles removed)
+  cv::Mat removed;              // CV_8U, 255 = ink taken away as ruled lines, borders or paper edges
   bool found = false;           // some ink beyond noise
   cv::Rect box;                 // ink bounding box (work px), far-away specks ignored
   double ink_fraction = 0;      // ink pixels / image pixels

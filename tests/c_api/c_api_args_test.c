@@ -285,7 +285,8 @@ static void test_signature(const char *photo, const char *signature) {
   static const uint8_t junk[] = "this is not a signature";
   static const char *const bad_options[] = {"{\"rotate\": 45}", "{\"rotate\": \"90\"}",
                                             "{\"rotate\": 90.5}", "{\"transparent\": 1}",
-                                            "{\"colour\": \"black\"}", "[1]", "{"};
+                                            "{\"colour\": \"black\"}", "{\"deskew\": \"yes\"}",
+                                            "[1]", "{"};
   const char *sig_json = "{\"id\": \"my-sig\", \"extends\": \"cn-signature\"}";
   const char *photo_json = "{\"id\": \"my-photo\", \"extends\": \"cn-1inch\"}";
   size_t i;

@@ -196,8 +196,8 @@ TEST_CASE("SigComp scans clean to centred black on white keeping the binarized i
   }
   MESSAGE("SigComp: " << n << " images, " << passed << " clean outputs pass, " << kept95 << " keep ≥ 95 % ink");
   REQUIRE(n > 100);
-  // Pinned at today's figure (120 of 139 outputs pass every check; issue 5 wants all): a regression fails.
-  CHECK(passed >= 120);
+  // Pinned at today's figure (136 of 139 outputs pass every check; issue 5 wants all): a regression fails.
+  CHECK(passed >= 136);
   CHECK(kept95 == n);
 }
 
@@ -205,7 +205,7 @@ TEST_CASE("vzat phone photos come out upright and black") {
   auto data = test::shared_data();
   if (!data) return;
   const auto p = Profile::builtin("cn-signature").value();
-  int n = 0, made = 0;
+  int n = 0, made = 0, passed = 0;
   for (const auto& d : fs::directory_iterator(*data / "signatures/vzat_signature_extractor")) {
     std::vector<std::uint8_t> bytes = test::read_file(d.path());
     if (!io::sniff_format(bytes).starts_with("jpeg") && io::sniff_format(bytes) != "png") bytes = png_of(cv::imread(d.path().string()));
@@ -215,12 +215,14 @@ TEST_CASE("vzat phone photos come out upright and black") {
             << " changes " << res.changes.size());
     if (!res.output.empty()) {
       ++made;
+      passed += res.passed();
       const cv::Mat out = decode(res.output);
       const cv::Rect box = cv::boundingRect(out < 128);
       CHECK(box.width > box.height);  // horizontal writing
     }
   }
   CHECK(made == n);
+  CHECK(passed == n);  // every one passes after cleaning (docs/accuracy.md)
 }
 
 TEST_CASE("Tobacco-800: signature found vs 'no signature' rates are measured") {
@@ -246,3 +248,109 @@ TEST_CASE("Tobacco-800: signature found vs 'no signature' rates are measured") {
   CHECK(n_n > 30);
   CHECK(f_hit >= f_n * 9 / 10);
 }
+
+namespace {
+// Counts pixels of an annotation near a BGR colour.
+int count_colour(const cv::Mat& bgr, const cv::Scalar& c, int tol = 40) {
+  cv::Mat m;
+  cv::inRange(bgr, c - cv::Scalar::all(tol), c + cv::Scalar::all(tol), m);
+  return cv::countNonZero(m);
+}
+
+// m turned anticlockwise by deg about its centre, the paper continued at the edges.
+cv::Mat tilt(const cv::Mat& m, double deg) {
+  cv::Mat out;
+  cv::warpAffine(m, out, cv::getRotationMatrix2D({m.cols / 2.0f, m.rows / 2.0f}, deg, 1.0), m.size(),
+                 cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("annotate draws kept ink, the removed ruled line and the ink box in colour") {
+  const auto p = Profile::builtin("cn-signature").value();
+  SignatureOptions o;
+  o.annotate = true;
+  const auto ruled = engine().clean_signature(png_of(synthetic(true, true)), p, o);
+  REQUIRE_FALSE(ruled.annotation.empty());
+  const cv::Mat ann = cv::imdecode(ruled.annotation, cv::IMREAD_UNCHANGED);
+  REQUIRE(ann.type() == CV_8UC3);
+  // Work scale 1400/1500: the 3 px line across 1400 px, less the strokes crossing it, is red.
+  const int red = count_colour(ann, {0, 0, 230}), blue = count_colour(ann, {255, 80, 0});
+  const int green = count_colour(ann, {0, 170, 0});
+  MESSAGE("annotation red " << red << " blue " << blue << " green " << green);
+  CHECK(red > 2000);
+  CHECK(blue > 2000);
+  CHECK(green > 500);
+  // Without a ruled line nothing is drawn as removed.
+  const auto plain = engine().clean_signature(png_of(synthetic(true, false)), p, o);
+  REQUIRE_FALSE(plain.annotation.empty());
+  CHECK(count_colour(cv::imdecode(plain.annotation, cv::IMREAD_UNCHANGED), {0, 0, 230}) < 50);
+}
+
+TEST_CASE("deskew levels tilted writing and leaves level writing alone") {
+  signature::AnalyseOptions o;
+  o.deskew = true;
+  const cv::Mat level = synthetic(false, false);
+  CHECK(signature::analyse_ink(level, o).skew_deg == 0);
+  for (const double deg : {8.0, -6.0, 3.0}) {
+    const auto a = signature::analyse_ink(tilt(level, deg), o);
+    MESSAGE("tilted " << deg << "°: found " << a.skew_deg << "°");
+    CHECK(std::abs(a.skew_deg - deg) <= 1.0);
+  }
+  // Through the engine: the change is reported and the output's ink is flatter than without deskew.
+  const auto p = Profile::builtin("cn-signature").value();
+  const auto bytes = png_of(tilt(level, 8.0));
+  SignatureOptions with;
+  with.deskew = true;
+  const auto fixed = engine().clean_signature(bytes, p, with);
+  const auto kept = engine().clean_signature(bytes, p);
+  REQUIRE_FALSE(fixed.output.empty());
+  REQUIRE_FALSE(kept.output.empty());
+  CHECK(std::any_of(fixed.changes.begin(), fixed.changes.end(),
+                    [](const auto& c) { return c.en.find("Straightened") != std::string::npos; }));
+  const cv::Rect a = cv::boundingRect(decode(fixed.output) < 128);
+  const cv::Rect b = cv::boundingRect(decode(kept.output) < 128);
+  CHECK(double(a.width) / a.height > double(b.width) / b.height);
+}
+
+TEST_CASE("orientation: SigComp scans turned by each quarter come back upright (accuracy measured)") {
+  auto data = test::shared_data();
+  if (!data) return;
+  // Every second scan, each turned 0/90/180/270° clockwise; the detected turn should undo it.
+  std::vector<fs::path> files;
+  for (const auto& d : fs::recursive_directory_iterator(*data / "signatures/mapo80_sigver_sigcomp2011"))
+    if (d.is_regular_file()) files.push_back(d.path());
+  std::sort(files.begin(), files.end());
+  int right[4] = {0, 0, 0, 0}, total[4] = {0, 0, 0, 0}, unsure180 = 0;
+  for (std::size_t i = 0; i < files.size(); i += 2) {
+    const cv::Mat img = cv::imread(files[i].string(), cv::IMREAD_COLOR);
+    if (img.empty()) continue;
+    for (int q = 0; q < 4; ++q) {
+      cv::Mat turned;  // a new buffer: rotating into one that shares img's would change img
+      if (q) cv::rotate(img, turned, q == 1 ? cv::ROTATE_90_CLOCKWISE : q == 2 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE);
+      else turned = img;
+      signature::AnalyseOptions o;
+      o.orient = true;
+      const auto a = signature::analyse_ink(turned, o);
+      ++total[q];
+      right[q] += (q * 90 + a.rotation) % 360 == 0;
+      if (q == 2 && a.rotation == 0) ++unsure180;
+      if (std::getenv("IDPHOTO_ORIENT_DEBUG") && (q * 90 + a.rotation) % 360 != 0) {
+        signature::AnalyseOptions plain;
+        const auto b = signature::analyse_ink(turned, plain);
+        MESSAGE(files[i].filename().string() << " turned " << q * 90 << " got " << a.rotation
+                << " box " << b.box.width << "x" << b.box.height);
+      }
+    }
+  }
+  MESSAGE("orientation over " << total[0] << " SigComp scans: upright kept " << right[0] << ", 90° undone "
+          << right[1] << ", 180° undone " << right[2] << " (left as is " << unsure180 << "), 270° undone "
+          << right[3]);
+  REQUIRE(total[0] > 50);
+  // Pinned from the recorded run (docs/accuracy.md): a regression fails.
+  CHECK(right[0] >= total[0] * IDPHOTO_ORIENT_MIN_UPRIGHT_PCT / 100);
+  CHECK(right[1] >= total[1] * IDPHOTO_ORIENT_MIN_QUARTER_PCT / 100);
+  CHECK(right[3] >= total[3] * IDPHOTO_ORIENT_MIN_QUARTER_PCT / 100);
+  CHECK(right[2] >= total[2] * IDPHOTO_ORIENT_MIN_HALF_PCT / 100);
+}
+

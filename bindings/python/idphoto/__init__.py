@@ -306,10 +306,11 @@ class Engine:
 
     def clean_signature(self, source, profile: Union[None, str, Profile] = None,
                         rotate: Optional[int] = None, transparent: bool = False,
-                        input_name: Optional[str] = None) -> Report:
+                        deskew: bool = False, input_name: Optional[str] = None) -> Report:
         """Turns a photographed or scanned signature into black ink on white on the profile's canvas
         and re-checks it. rotate: a forced clockwise turn (0, 90, 180, 270; None: detected);
-        transparent: PNG with transparent paper. Report.output holds the made file's bytes (also
+        transparent: PNG with transparent paper; deskew: straighten a baseline tilted by 1°..14.5°.
+        Report.output holds the made file's bytes (also
         when its re-check fails; verdict "pass" only when it passes). .json is the CLI's
         `signature clean --json` object."""
         f = self._optional("idphoto_signature_clean")
@@ -320,6 +321,8 @@ class Engine:
             opts["rotate"] = rotate
         if transparent:
             opts["transparent"] = True
+        if deskew:
+            opts["deskew"] = True
         out = ctypes.c_void_p()
         return self._report(f(self._h, data, len(data), prof._h, name.encode(),
                               _json.dumps(opts).encode() if opts else None, ctypes.byref(out)),

@@ -101,6 +101,10 @@ def test_clean_options(engine, signatures):
     # A forced quarter turn of an upright scan: the ink box turns too, and the clean says so.
     turned = engine.clean_signature(signatures[0], rotate=90)
     assert any("90" in c["en"] for c in turned.data["clean"]["changes"])
+    # deskew reaches the library: a level scan stays level (no "Straightened" change) and passes.
+    level = engine.clean_signature(signatures[0], deskew=True)
+    assert level.output and level.data["clean"]["output_bytes"] == len(level.output)
+    assert all("Straightened" not in c["en"] for c in level.data["clean"]["changes"])
 
 
 def test_custom_signature_profile(engine, signatures):
