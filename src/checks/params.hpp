@@ -14,7 +14,8 @@ namespace idphoto::checks {
 class Params {
  public:
   Params() = default;
-  explicit Params(nlohmann::json j) : j_(std::move(j)) {}
+  explicit Params(nlohmann::json j, nlohmann::json context = nullptr)
+      : j_(std::move(j)), context_(std::move(context)) {}
   bool has(std::string_view name) const;
   // [lo, hi] with null for an open end.
   Range range(std::string_view name) const;
@@ -23,9 +24,13 @@ class Params {
   std::string string(std::string_view name, std::string_view fallback) const;
   std::vector<std::string> strings(std::string_view name) const;
   const nlohmann::json& json() const { return j_; }
+  // What a check needs from the profile beyond its own parameters (photo.background.colour: the
+  // profile's named colour table); null for the others. Never part of json().
+  const nlohmann::json& context() const { return context_; }
 
  private:
   nlohmann::json j_ = nlohmann::json::object();
+  nlohmann::json context_;
 };
 
 }  // namespace idphoto::checks

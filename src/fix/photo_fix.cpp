@@ -201,15 +201,16 @@ Result<std::optional<cv::Scalar>> parse_background(std::string_view spec, const 
   if (spec.front() == '#') {
     hex = std::string(spec);
   } else {
+    // Photo profiles always hold the table: CONTRACTS.md's white/blue/red plus their own overrides.
     const json& m = profile.data().merged;
     if (m.contains("background_colours") && m["background_colours"].contains(std::string(spec)))
       hex = m["background_colours"][std::string(spec)].get<std::string>();
-    else if (spec == "white") hex = "#FFFFFF";
-    else if (spec == "blue") hex = "#438EDB";
-    else if (spec == "red") hex = "#FF0000";
   }
-  auto bad = Error{ErrorCode::invalid_argument,
-                   "background '" + std::string(spec) + "': expected keep, white, blue, red or #rrggbb"};
+  std::string names;
+  if (const json& m = profile.data().merged; m.contains("background_colours"))
+    for (const auto& [name, value] : m["background_colours"].items()) names += name + ", ";
+  auto bad = Error{ErrorCode::invalid_argument, "background '" + std::string(spec) + "': expected keep, " +
+                                                    names + "or #rrggbb"};
   if (hex.size() != 7 || hex[0] != '#') return bad;
   int v[3];
   for (int i = 0; i < 3; ++i) {

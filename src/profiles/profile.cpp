@@ -248,7 +248,10 @@ std::shared_ptr<const ProfileData> to_data(json merged) {
     auto it = merged["checks"].find(std::string(def->id));
     if (it == merged["checks"].end()) continue;
     if (it->contains("enabled") && (*it)["enabled"] == false) continue;
-    d->checks.emplace_back(def, checks::Params(*it));
+    // The colour check reads names through the profile's own colour table (CONTRACTS.md: named
+    // colours are overridable per profile).
+    json context = def->id == std::string_view("photo.background.colour") ? merged["background_colours"] : json();
+    d->checks.emplace_back(def, checks::Params(*it, std::move(context)));
   }
   d->merged = std::move(merged);
   return d;

@@ -102,3 +102,27 @@ TEST_CASE(
   again.timing_ms.clear();
   CHECK(r.to_json() == again.to_json());
 }
+
+TEST_CASE("background colour names go through the profile's own colour table") {
+  // The sample stands before white: it passes cn-1inch's "white", and fails once a profile
+  // redefines "white" as mid grey (CONTRACTS.md: named colours are overridable per profile).
+  const auto bytes = test::read_file(test::source_dir() / "samples/cn-1inch-obama.jpg");
+  auto plain = Profile::builtin("cn-1inch");
+  auto grey = Profile::from_json(
+      R"({"id": "grey-white", "extends": "cn-1inch", "background_colours": {"white": "#808080"}})");
+  REQUIRE(plain.ok());
+  REQUIRE(grey.ok());
+  const Report a = engine().check_photo(bytes, *plain, "obama.jpg");
+  const Report b = engine().check_photo(bytes, *grey, "obama.jpg");
+  REQUIRE(a.find("photo.background.colour"));
+  REQUIRE(b.find("photo.background.colour"));
+  CHECK(a.find("photo.background.colour")->status == Status::pass);
+  CHECK(b.find("photo.background.colour")->status == Status::fail);
+  CHECK(*b.find("photo.background.colour")->value > 30);  // ΔE from #808080
+  // The table reaches the check as context, not as a parameter a profile may set or see.
+  for (const auto& [def, params] : grey->data().checks)
+    if (def->id == std::string_view("photo.background.colour")) {
+      CHECK(params.context()["white"] == "#808080");
+      CHECK_FALSE(params.json().contains("background_colours"));
+    }
+}

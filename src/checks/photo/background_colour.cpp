@@ -28,10 +28,11 @@ const CheckDef check_background_colour{
 
 namespace {
 
-std::string to_hex(const std::string& name) {
-  if (name == "white") return "#FFFFFF";
-  if (name == "blue") return "#438EDB";
-  if (name == "red") return "#FF0000";
+// A name through the profile's colour table (filled with CONTRACTS.md's white/blue/red and the
+// profile's overrides when it loads); anything else is taken as #RRGGBB.
+std::string to_hex(const std::string& name, const Params& p) {
+  if (const auto& c = p.context(); c.is_object())
+    if (auto it = c.find(name); it != c.end() && it->is_string()) return it->get<std::string>();
   return name;
 }
 
@@ -46,7 +47,7 @@ Finding run(const analysis::Analysis& a, const Params& p) {
   double best = 1e9;
   std::string best_name;
   for (const std::string& name : p.strings("allowed")) {
-    const auto lab = analysis::hex_to_lab(to_hex(name));
+    const auto lab = analysis::hex_to_lab(to_hex(name, p));
     if (!lab) continue;
     const double de = cv::norm(ap.background_lab - *lab);
     if (de < best) best = de, best_name = name;
