@@ -92,24 +92,40 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
                                         const SignatureOptions& options,
                                         std::string_view input_name) const {
   SignatureResult res;
+  if (profile.kind() != "signature") {
+    res.before = wrong_kind(input_name, profile);
+    return res;
+  }
   try {
-    res.before = check_signature(bytes, profile, input_name);
-    if (res.before.error) return res;
+    // One decode and, for an input that needs no turn or straightening, one analysis serve both the
+    // "before" report (the input as uploaded, as check_signature judges it) and the cleaning.
+    const auto t0 = Clock::now();
+    res.before = start_report(input_name, profile);
+    auto decoded = io::decode(bytes, impl_->options.limits);
+    res.before.timing_ms.emplace_back("decode", ms_since(t0));
+    if (!decoded) {
+      res.before.error = decoded.error();
+      res.before.image = input_info(bytes);
+      return res;
+    }
+    res.before.image = input_info(bytes, &*decoded);
     if (options.rotate && *options.rotate % 90 != 0) {
       res.before.error = Error{ErrorCode::invalid_argument, "rotate must be 0, 90, 180 or 270"};
       return res;
     }
-    auto decoded = io::decode(bytes, impl_->options.limits);
-    if (!decoded) {
-      res.before.error = decoded.error();
-      return res;
-    }
+    const auto t1 = Clock::now();
     signature::AnalyseOptions o;
     o.orient = !options.rotate;
     o.rotate = options.rotate;
     o.deskew = options.deskew;
     cv::Mat oriented;
     signature::InkAnalysis a = signature::analyse_ink(decoded->bgr, o, &oriented);
+    signature::InkAnalysis as_uploaded =
+        a.rotation == 0 && a.skew_deg == 0 ? a : signature::analyse_ink(decoded->bgr, {});
+    as_uploaded.image = *res.before.image;
+    res.before.timing_ms.emplace_back("analyse", ms_since(t1));
+    run_checks(res.before, as_uploaded, profile);
+    res.before.timing_ms.emplace_back("total", ms_since(t0));
     if (!a.found) {
       res.changes.push_back({"未找到签名：未生成输出", "No signature found: no output written"});
       return res;

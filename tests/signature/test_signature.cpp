@@ -354,3 +354,26 @@ TEST_CASE("orientation: SigComp scans turned by each quarter come back upright (
   CHECK(right[2] >= total[2] * IDPHOTO_ORIENT_MIN_HALF_PCT / 100);
 }
 
+
+TEST_CASE("clean's 'before' report is check_signature's, with or without a turn or straightening") {
+  const auto p = Profile::builtin("cn-signature").value();
+  auto without_timing = [](Report r) {
+    r.timing_ms.clear();
+    return r.to_json();
+  };
+  SignatureOptions turned;
+  turned.rotate = 90;
+  SignatureOptions straightened;
+  straightened.deskew = true;
+  const std::vector<std::pair<std::vector<std::uint8_t>, SignatureOptions>> cases = {
+      {png_of(synthetic(true, true)), SignatureOptions{}},
+      {png_of(synthetic(true, true)), turned},
+      {png_of(tilt(synthetic(false, false), 8.0)), straightened}};
+  for (const auto& [bytes, options] : cases) {
+    const SignatureResult res = engine().clean_signature(bytes, p, options, "s.png");
+    REQUIRE_FALSE(res.before.error);
+    CHECK(without_timing(res.before) == without_timing(engine().check_signature(bytes, p, "s.png")));
+    CHECK_FALSE(res.output.empty());
+  }
+  CHECK(engine().clean_signature(png_of(synthetic(true, true)), p, straightened).changes.size() > 0);
+}
