@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -38,6 +39,30 @@ void run_checks(Report& r, const signature::InkAnalysis& a, const Profile& profi
   }
 }
 
+// Decodes a signature input into r: timing "decode", the image block, and on failure the error
+// (with the sniffed format and size) and no image.
+std::optional<io::DecodedImage> decode_into(Report& r, std::span<const std::uint8_t> bytes,
+                                            const Limits& limits, Clock::time_point t0) {
+  auto decoded = io::decode(bytes, limits);
+  r.timing_ms.emplace_back("decode", ms_since(t0));
+  if (!decoded) {
+    r.error = decoded.error();
+    r.image = input_info(bytes);
+    return std::nullopt;
+  }
+  r.image = input_info(bytes, &*decoded);
+  return std::move(decoded.value());
+}
+
+// Judges the input as uploaded from its analysis a (started at t1): timings "analyse" and "total".
+void judge(Report& r, signature::InkAnalysis a, const Profile& profile, Clock::time_point t0,
+           Clock::time_point t1) {
+  a.image = *r.image;
+  r.timing_ms.emplace_back("analyse", ms_since(t1));
+  run_checks(r, a, profile);
+  r.timing_ms.emplace_back("total", ms_since(t0));
+}
+
 Report wrong_kind(std::string_view name, const Profile& profile) {
   Report r = start_report(name, profile);
   r.error = Error{ErrorCode::invalid_argument, "profile '" + profile.id() + "' is a " +
@@ -66,25 +91,15 @@ Report Engine::check_signature(std::span<const std::uint8_t> bytes, const Profil
   const auto t0 = Clock::now();
   if (profile.kind() != "signature") return wrong_kind(input_name, profile);
   Report r = start_report(input_name, profile);
-  auto decoded = io::decode(bytes, impl_->options.limits);
-  r.timing_ms.emplace_back("decode", ms_since(t0));
-  if (!decoded) {
-    r.error = decoded.error();
-    r.image = input_info(bytes);
-    return r;
-  }
-  r.image = input_info(bytes, &*decoded);
+  auto decoded = decode_into(r, bytes, impl_->options.limits, t0);
+  if (!decoded) return r;
   try {
     const auto t1 = Clock::now();
-    signature::AnalyseOptions o;
-    signature::InkAnalysis a = signature::analyse_ink(decoded->bgr, o);
-    a.image = *r.image;
-    r.timing_ms.emplace_back("analyse", ms_since(t1));
-    run_checks(r, a, profile);
+    judge(r, signature::analyse_ink(decoded->bgr, {}), profile, t0, t1);
   } catch (const std::exception& e) {
     r.error = Error{ErrorCode::internal, std::string("signature analysis failed: ") + e.what()};
+    r.timing_ms.emplace_back("total", ms_since(t0));
   }
-  r.timing_ms.emplace_back("total", ms_since(t0));
   return r;
 }
 
@@ -101,14 +116,8 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     // "before" report (the input as uploaded, as check_signature judges it) and the cleaning.
     const auto t0 = Clock::now();
     res.before = start_report(input_name, profile);
-    auto decoded = io::decode(bytes, impl_->options.limits);
-    res.before.timing_ms.emplace_back("decode", ms_since(t0));
-    if (!decoded) {
-      res.before.error = decoded.error();
-      res.before.image = input_info(bytes);
-      return res;
-    }
-    res.before.image = input_info(bytes, &*decoded);
+    auto decoded = decode_into(res.before, bytes, impl_->options.limits, t0);
+    if (!decoded) return res;
     if (options.rotate && *options.rotate % 90 != 0) {
       res.before.error = Error{ErrorCode::invalid_argument, "rotate must be 0, 90, 180 or 270"};
       return res;
@@ -120,12 +129,8 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     o.deskew = options.deskew;
     cv::Mat oriented;
     signature::InkAnalysis a = signature::analyse_ink(decoded->bgr, o, &oriented);
-    signature::InkAnalysis as_uploaded =
-        a.rotation == 0 && a.skew_deg == 0 ? a : signature::analyse_ink(decoded->bgr, {});
-    as_uploaded.image = *res.before.image;
-    res.before.timing_ms.emplace_back("analyse", ms_since(t1));
-    run_checks(res.before, as_uploaded, profile);
-    res.before.timing_ms.emplace_back("total", ms_since(t0));
+    judge(res.before, a.rotation == 0 && a.skew_deg == 0 ? a : signature::analyse_ink(decoded->bgr, {}),
+          profile, t0, t1);
     if (!a.found) {
       res.changes.push_back({"未找到签名：未生成输出", "No signature found: no output written"});
       return res;
