@@ -46,7 +46,8 @@ std::optional<Engine> create_engine(std::string_view cmd, const std::string& mod
 void add_models_option(CLI::App& app, std::string& models) {
   app.add_option("--models", models,
                  "Directory holding shape_predictor_68_face_landmarks.dat (default $IDPHOTO_MODEL_DIR, "
-                 "else /usr/share/dlib)");
+                 "else /usr/share/dlib). Its fast-loading compact copy is kept in $IDPHOTO_CACHE_DIR, else "
+                 "~/.cache/idphoto (docs/models.md)");
 }
 
 bool same_file(const std::string& a, const std::string& b) {

@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "analysis/analysis.hpp"
+#include "analysis/lab.hpp"
 
 namespace idphoto::analysis {
 namespace {
@@ -92,11 +93,7 @@ std::optional<cv::Vec3f> hex_to_lab(const std::string& hex) {
     else return std::nullopt;
     v = v * 16 + d;
   }
-  cv::Mat px(1, 1, CV_32FC3,
-             cv::Scalar((v & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, ((v >> 16) & 0xff) / 255.0));
-  cv::Mat lab;
-  cv::cvtColor(px, lab, cv::COLOR_BGR2Lab);
-  return lab.at<cv::Vec3f>(0, 0);
+  return bgr_to_lab(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff);
 }
 
 Appearance compute_appearance(const Analysis& a) {
@@ -105,10 +102,7 @@ Appearance compute_appearance(const Analysis& a) {
   if (bgr.empty() || bgr.type() != CV_8UC3) return ap;
   const cv::Size size = bgr.size();
   ap.colour = !a.is_greyscale();
-  cv::Mat f, lab;
-  bgr.convertTo(f, CV_32F, 1.0 / 255.0);
-  cv::cvtColor(f, lab, cv::COLOR_BGR2Lab);
-  f.release();
+  const cv::Mat lab = bgr_to_lab(bgr);
   const cv::Mat& grey = a.grey();
 
   // Background colour, flatness and shadow.

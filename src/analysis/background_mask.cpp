@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "analysis/crown_estimate.hpp"
+#include "analysis/lab.hpp"
 
 namespace idphoto::analysis {
 
@@ -16,9 +17,7 @@ cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm
   if (s < 1.0) cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);
   const auto border = estimate_border_colour(small);
   if (!border) return {};
-  cv::Mat f, lab;
-  small.convertTo(f, CV_32F, 1.0 / 255.0);
-  cv::cvtColor(f, lab, cv::COLOR_BGR2Lab);
+  const cv::Mat lab = bgr_to_lab(small);
   const double threshold = std::max(14.0, 3.0 * border->noise);  // ΔE from the border colour
   const float t2 = static_cast<float>(threshold * threshold);
   cv::Mat close(small.size(), CV_8U);

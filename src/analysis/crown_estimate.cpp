@@ -1,4 +1,5 @@
 #include "analysis/crown_estimate.hpp"
+#include "analysis/lab.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,13 +9,6 @@
 
 namespace idphoto::analysis {
 namespace {
-
-cv::Mat to_lab(const cv::Mat& bgr) {
-  cv::Mat f, lab;
-  bgr.convertTo(f, CV_32F, 1.0 / 255.0);
-  cv::cvtColor(f, lab, cv::COLOR_BGR2Lab);
-  return lab;
-}
 
 double delta_e(const cv::Vec3f& a, const cv::Vec3f& b) {
   const cv::Vec3f d = a - b;
@@ -61,8 +55,8 @@ std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr) {
   if (bgr.empty() || bgr.type() != CV_8UC3 || bgr.cols < 8 || bgr.rows < 8) return std::nullopt;
   const int w = std::max(2, bgr.cols / 8);
   const int h = std::max(2, bgr.rows / 10);
-  const cv::Mat left = to_lab(bgr(cv::Rect(0, 0, w, h)));
-  const cv::Mat right = to_lab(bgr(cv::Rect(bgr.cols - w, 0, w, h)));
+  const cv::Mat left = bgr_to_lab(bgr(cv::Rect(0, 0, w, h)));
+  const cv::Mat right = bgr_to_lab(bgr(cv::Rect(bgr.cols - w, 0, w, h)));
   const cv::Vec3f ml = median_lab(left), mr = median_lab(right);
   const double sl = spread(left, ml), sr = spread(right, mr);
   if (sl > kMaxCornerSpread || sr > kMaxCornerSpread || delta_e(ml, mr) > kMaxCornerMismatch) return std::nullopt;
@@ -82,7 +76,7 @@ std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68
   const int y_start = std::clamp(static_cast<int>(std::lround(brow)), 0, bgr.rows - 1);
   if (y_start < 1) return 0.0;  // the brows touch the top edge
   if (x1 - x0 < 4) return std::nullopt;
-  const cv::Mat lab = to_lab(bgr(cv::Rect(x0, 0, x1 - x0 + 1, y_start + 1)));
+  const cv::Mat lab = bgr_to_lab(bgr(cv::Rect(x0, 0, x1 - x0 + 1, y_start + 1)));
   const double threshold = std::max(12.0, 2.5 * border->noise);  // ΔE: "differs from the background"
   std::vector<double> frac(static_cast<size_t>(lab.rows));
   for (int y = 0; y < lab.rows; ++y) {

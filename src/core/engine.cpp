@@ -80,6 +80,19 @@ std::vector<ModelInfo> Engine::models() const {
   lm.provided_by = "libdlib-data";
   out.push_back(std::move(lm));
 
+  // The compact copy the landmarks are computed from (face/compact_landmarks.hpp), when there is one.
+  const auto& info = impl_->models->load_info();
+  if (!info.compact_path.empty()) {
+    ModelInfo c;
+    c.name = "landmarks, compact copy (" + info.compact_state + ")";
+    c.path = info.compact_path;
+    const auto csize = std::filesystem::file_size(c.path, ec);
+    c.bytes = ec ? 0 : static_cast<std::uint64_t>(csize);
+    c.licence = "derived from the model above; its terms carry over";
+    c.provided_by = "made by idphoto from libdlib-data (idphoto-prepare-models, or on first use)";
+    out.push_back(std::move(c));
+  }
+
   ModelInfo hog;
   hog.name = "dlib HOG frontal face detector";
   hog.path = "(built into dlib)";

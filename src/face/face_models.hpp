@@ -9,11 +9,10 @@
 
 #include <opencv2/core.hpp>
 
+#include "face/compact_landmarks.hpp"
 #include "idphoto/idphoto.hpp"
 
 namespace idphoto::face {
-
-using Landmarks68 = std::array<cv::Point2f, 68>;
 
 struct Detection {
   cv::Rect2f box;      // in the coordinates of the image passed to detect()
@@ -22,9 +21,15 @@ struct Detection {
 
 class FaceModels {
  public:
-  // path: a dlib shape_predictor file with the 68-point scheme. Missing → model_missing, unreadable
-  // or wrong scheme → model_corrupt; messages name the path and the Debian package (libdlib-data).
-  static Result<std::shared_ptr<const FaceModels>> load(const std::string& landmark_model_path);
+  // path: a dlib shape_predictor file with the 68-point scheme, or a compact file (compact_landmarks.hpp).
+  // Missing → model_missing, unreadable or wrong scheme → model_corrupt; messages name the path and the
+  // Debian package (libdlib-data). With a cache_dir, a dlib file is served from its compact copy there
+  // (made and written on first use, ~1.5 s; later loads map it in milliseconds) and the face detector
+  // from its serialised copy; a cache that cannot be written only costs time. "" = no cache.
+  static Result<std::shared_ptr<const FaceModels>> load(const std::string& landmark_model_path,
+                                                        const std::string& cache_dir = default_cache_dir());
+  // $IDPHOTO_CACHE_DIR ("off" = none), else $XDG_CACHE_HOME/idphoto, else $HOME/.cache/idphoto, else "".
+  static std::string default_cache_dir();
   ~FaceModels();
 
   // Frontal faces in an 8-bit grey image, largest first. Thread-safe.
@@ -33,6 +38,14 @@ class FaceModels {
   Landmarks68 landmarks(const cv::Mat& grey, const cv::Rect2f& box) const;
 
   const std::string& landmark_model_path() const;
+
+  struct LoadInfo {
+    std::string compact_path;   // the compact landmark file used or meant ("" without a cache)
+    std::string compact_state;  // given | cached | written | not written | no cache
+    std::string note;           // why a cached file was not used or not written ("" when fine)
+    double load_ms = 0;         // wall time of load()
+  };
+  const LoadInfo& load_info() const;
 
   struct Impl;
 

@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "signature/binarize.hpp"
+#include "analysis/lab.hpp"
 #include "signature/ink_analysis.hpp"
 
 namespace idphoto::signature {
@@ -321,8 +322,7 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
     std::nth_element(cvals.begin(), cvals.begin() + cvals.size() / 2, cvals.end());
     a.contrast = cvals[cvals.size() / 2];
   }
-  cv::Mat lab;
-  cv::cvtColor(work, lab, cv::COLOR_BGR2Lab);
+  const cv::Mat lab = analysis::bgr_to_lab(work);  // float Lab: a, b differences as in 8-bit Lab
   cv::Mat paper_mask = bin.ink == 0;
   cv::erode(paper_mask, paper_mask, cv::Mat(), {-1, -1}, 2);
   const cv::Scalar paper_lab = cv::mean(lab, paper_mask);

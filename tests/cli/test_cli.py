@@ -161,6 +161,26 @@ class Cli(unittest.TestCase):
         self.assertIn("present:  yes", out)
         self.assertIn("Boost", out)
 
+    def test_models_compact_cache(self):
+        # The first start writes the compact landmark copy into the cache; the next maps it.
+        cache = os.path.join(self.dir, "cache")
+        env = {"IDPHOTO_CACHE_DIR": cache}
+        code, out, _ = run("models", env_extra=env)
+        self.assertEqual(code, 0)
+        self.assertIn("landmarks, compact copy (written)", out)
+        files = sorted(os.listdir(cache))
+        self.assertEqual(len(files), 2, files)
+        self.assertTrue(any(f.endswith(".idlm") for f in files), files)
+        self.assertTrue(any(f.endswith(".idfd") for f in files), files)
+        code, out, _ = run("models", env_extra=env)
+        self.assertEqual(code, 0)
+        self.assertIn("landmarks, compact copy (cached)", out)
+        self.assertIn(cache, out)
+        # Turned off: no compact copy, the check still works.
+        code, out, _ = run("models", env_extra={"IDPHOTO_CACHE_DIR": "off"})
+        self.assertEqual(code, 0)
+        self.assertNotIn("compact copy", out)
+
     def test_missing_file_and_directory_exit_3(self):
         code, out, _ = run("check", os.path.join(self.dir, "missing.jpg"), "--json")
         self.assertEqual(code, 3)

@@ -1,0 +1,81 @@
+#include "analysis/lab.hpp"
+
+#include <array>
+#include <algorithm>
+#include <cmath>
+
+namespace idphoto::analysis {
+namespace {
+
+constexpr double kKnee = 0.008856;
+constexpr int kCbrtSteps = 8192;  // f(t) sampled on [0, 1]; X, Y, Z are normalised to the white point
+
+double srgb_to_linear(double c) { return c > 0.04045 ? std::pow((c + 0.055) / 1.055, 2.4) : c / 12.92; }
+double lab_f(double t) { return t > kKnee ? std::cbrt(t) : 7.787 * t + 16.0 / 116.0; }
+
+struct Tables {
+  std::array<float, 256> linear{};
+  std::array<float, kCbrtSteps + 2> f{};
+  Tables() {
+    for (int i = 0; i < 256; ++i) linear[static_cast<size_t>(i)] = static_cast<float>(srgb_to_linear(i / 255.0));
+    for (int i = 0; i <= kCbrtSteps + 1; ++i)
+      f[static_cast<size_t>(i)] = static_cast<float>(lab_f(static_cast<double>(i) / kCbrtSteps));
+  }
+};
+
+const Tables& tables() {
+  static const Tables t;  // ~0.1 ms, once
+  return t;
+}
+
+// sRGB (linear) to XYZ, each row divided by the white point's component (X/0.950456, Z/1.088754).
+constexpr float kM[3][3] = {{0.412453f / 0.950456f, 0.357580f / 0.950456f, 0.180423f / 0.950456f},
+                            {0.212671f, 0.715160f, 0.072169f},
+                            {0.019334f / 1.088754f, 0.119193f / 1.088754f, 0.950227f / 1.088754f}};
+
+inline float f_of(const Tables& t, float v) {
+  v = v < 0.f ? 0.f : (v > 1.f ? 1.f : v);
+  const float x = v * kCbrtSteps;
+  const int i = static_cast<int>(x);
+  const float w = x - static_cast<float>(i);
+  return t.f[static_cast<size_t>(i)] + w * (t.f[static_cast<size_t>(i) + 1] - t.f[static_cast<size_t>(i)]);
+}
+
+inline cv::Vec3f lab_of_linear(const Tables& t, float R, float G, float B) {
+  const float X = kM[0][0] * R + kM[0][1] * G + kM[0][2] * B;
+  const float Y = kM[1][0] * R + kM[1][1] * G + kM[1][2] * B;
+  const float Z = kM[2][0] * R + kM[2][1] * G + kM[2][2] * B;
+  const float fx = f_of(t, X), fy = f_of(t, Y), fz = f_of(t, Z);
+  const float L = Y > static_cast<float>(kKnee) ? 116.f * fy - 16.f : 903.3f * Y;
+  return {L, 500.f * (fx - fy), 200.f * (fy - fz)};
+}
+
+}  // namespace
+
+cv::Mat bgr_to_lab(const cv::Mat& bgr) {
+  CV_Assert(bgr.type() == CV_8UC3 || bgr.type() == CV_8UC1);
+  const Tables& t = tables();
+  cv::Mat lab(bgr.size(), CV_32FC3);
+  if (bgr.type() == CV_8UC1) {  // grey: R = G = B
+    for (int y = 0; y < bgr.rows; ++y) {
+      const auto* p = bgr.ptr<unsigned char>(y);
+      auto* q = lab.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < bgr.cols; ++x) q[x] = lab_of_linear(t, t.linear[p[x]], t.linear[p[x]], t.linear[p[x]]);
+    }
+    return lab;
+  }
+  for (int y = 0; y < bgr.rows; ++y) {
+    const auto* p = bgr.ptr<cv::Vec3b>(y);
+    auto* q = lab.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < bgr.cols; ++x)
+      q[x] = lab_of_linear(t, t.linear[p[x][2]], t.linear[p[x][1]], t.linear[p[x][0]]);
+  }
+  return lab;
+}
+
+cv::Vec3f bgr_to_lab(double b, double g, double r) {
+  const auto lin = [](double c) { return static_cast<float>(srgb_to_linear(std::clamp(c, 0.0, 255.0) / 255.0)); };
+  return lab_of_linear(tables(), lin(r), lin(g), lin(b));
+}
+
+}  // namespace idphoto::analysis
