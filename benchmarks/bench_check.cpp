@@ -13,6 +13,7 @@
 #include "analysis/analysis.hpp"
 #include "baseline_dlib.hpp"
 #include "core/engine_impl.hpp"
+#include "analysis/lab.hpp"
 #include "face/face_models.hpp"
 #include "idphoto/idphoto.hpp"
 #include "io/decode.hpp"
@@ -95,8 +96,19 @@ void BM_baseline(benchmark::State& st, const Input* in) {
   for (auto _ : st) benchmark::DoNotOptimize(baseline().run(in->path.string()));
 }
 
+// With the model cache (docs/models.md; made by the first load if missing) and without it.
 void BM_model_load(benchmark::State& st) {
+  (void)face::FaceModels::load(model_path);
   for (auto _ : st) benchmark::DoNotOptimize(face::FaceModels::load(model_path).ok());
+}
+
+void BM_model_load_nocache(benchmark::State& st) {
+  for (auto _ : st) benchmark::DoNotOptimize(face::FaceModels::load(model_path, "").ok());
+}
+
+void BM_lab(benchmark::State& st, const Input* in) {
+  auto img = io::decode(slurp(in->path), Limits{});
+  for (auto _ : st) benchmark::DoNotOptimize(analysis::bgr_to_lab(img->bgr).data);
 }
 
 void BM_baseline_model_load(benchmark::State& st) {
@@ -128,13 +140,15 @@ int main(int argc, char** argv) {
 
   for (const auto& in : inputs) {
     for (auto [name, fn] : std::initializer_list<std::pair<const char*, void (*)(benchmark::State&, const Input*)>>{
-             {"decode", BM_decode}, {"detect", BM_detect}, {"landmarks", BM_landmarks},
+             {"decode", BM_decode}, {"detect", BM_detect}, {"landmarks", BM_landmarks}, {"lab", BM_lab},
              {"check", BM_check}, {"baseline_dlib", BM_baseline}}) {
       benchmark::RegisterBenchmark((std::string(name) + "/" + in.label).c_str(), fn, &in)
           ->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
     }
   }
   benchmark::RegisterBenchmark("model_load/idphoto", BM_model_load)
+      ->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true);
+  benchmark::RegisterBenchmark("model_load/idphoto_cache_off", BM_model_load_nocache)
       ->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true);
   benchmark::RegisterBenchmark("model_load/baseline_dlib", BM_baseline_model_load)
       ->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true);

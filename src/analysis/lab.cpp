@@ -13,11 +13,21 @@ constexpr int kCbrtSteps = 8192;  // f(t) sampled on [0, 1]; X, Y, Z are normali
 double srgb_to_linear(double c) { return c > 0.04045 ? std::pow((c + 0.055) / 1.055, 2.4) : c / 12.92; }
 double lab_f(double t) { return t > kKnee ? std::cbrt(t) : 7.787 * t + 16.0 / 116.0; }
 
+// sRGB (linear) to XYZ, each row divided by the white point's component (X/0.950456, Z/1.088754).
+constexpr double kM[3][3] = {{0.412453 / 0.950456, 0.357580 / 0.950456, 0.180423 / 0.950456},
+                             {0.212671, 0.715160, 0.072169},
+                             {0.019334 / 1.088754, 0.119193 / 1.088754, 0.950227 / 1.088754}};
+
 struct Tables {
-  std::array<float, 256> linear{};
+  // xyz[k][c][v]: the contribution of 8-bit value v of channel c (0 R, 1 G, 2 B) to X, Y or Z.
+  std::array<std::array<std::array<float, 256>, 3>, 3> xyz{};
   std::array<float, kCbrtSteps + 2> f{};
   Tables() {
-    for (int i = 0; i < 256; ++i) linear[static_cast<size_t>(i)] = static_cast<float>(srgb_to_linear(i / 255.0));
+    for (int i = 0; i < 256; ++i) {
+      const double lin = srgb_to_linear(i / 255.0);
+      for (size_t k = 0; k < 3; ++k)
+        for (size_t c = 0; c < 3; ++c) xyz[k][c][static_cast<size_t>(i)] = static_cast<float>(kM[k][c] * lin);
+    }
     for (int i = 0; i <= kCbrtSteps + 1; ++i)
       f[static_cast<size_t>(i)] = static_cast<float>(lab_f(static_cast<double>(i) / kCbrtSteps));
   }
@@ -28,11 +38,6 @@ const Tables& tables() {
   return t;
 }
 
-// sRGB (linear) to XYZ, each row divided by the white point's component (X/0.950456, Z/1.088754).
-constexpr float kM[3][3] = {{0.412453f / 0.950456f, 0.357580f / 0.950456f, 0.180423f / 0.950456f},
-                            {0.212671f, 0.715160f, 0.072169f},
-                            {0.019334f / 1.088754f, 0.119193f / 1.088754f, 0.950227f / 1.088754f}};
-
 inline float f_of(const Tables& t, float v) {
   v = v < 0.f ? 0.f : (v > 1.f ? 1.f : v);
   const float x = v * kCbrtSteps;
@@ -41,13 +46,22 @@ inline float f_of(const Tables& t, float v) {
   return t.f[static_cast<size_t>(i)] + w * (t.f[static_cast<size_t>(i) + 1] - t.f[static_cast<size_t>(i)]);
 }
 
-inline cv::Vec3f lab_of_linear(const Tables& t, float R, float G, float B) {
-  const float X = kM[0][0] * R + kM[0][1] * G + kM[0][2] * B;
-  const float Y = kM[1][0] * R + kM[1][1] * G + kM[1][2] * B;
-  const float Z = kM[2][0] * R + kM[2][1] * G + kM[2][2] * B;
+inline cv::Vec3f lab_of_xyz(const Tables& t, float X, float Y, float Z) {
   const float fx = f_of(t, X), fy = f_of(t, Y), fz = f_of(t, Z);
   const float L = Y > static_cast<float>(kKnee) ? 116.f * fy - 16.f : 903.3f * Y;
   return {L, 500.f * (fx - fy), 200.f * (fy - fz)};
+}
+
+inline cv::Vec3f lab_of_linear(const Tables& t, float R, float G, float B) {
+  return lab_of_xyz(t, static_cast<float>(kM[0][0] * R + kM[0][1] * G + kM[0][2] * B),
+                    static_cast<float>(kM[1][0] * R + kM[1][1] * G + kM[1][2] * B),
+                    static_cast<float>(kM[2][0] * R + kM[2][1] * G + kM[2][2] * B));
+}
+
+// An 8-bit pixel: X, Y and Z as sums of per-channel table entries (no multiplications).
+inline cv::Vec3f lab_of_bgr8(const Tables& t, unsigned b, unsigned g, unsigned r) {
+  return lab_of_xyz(t, t.xyz[0][0][r] + t.xyz[0][1][g] + t.xyz[0][2][b], t.xyz[1][0][r] + t.xyz[1][1][g] + t.xyz[1][2][b],
+                    t.xyz[2][0][r] + t.xyz[2][1][g] + t.xyz[2][2][b]);
 }
 
 }  // namespace
@@ -60,15 +74,14 @@ cv::Mat bgr_to_lab(const cv::Mat& bgr) {
     for (int y = 0; y < bgr.rows; ++y) {
       const auto* p = bgr.ptr<unsigned char>(y);
       auto* q = lab.ptr<cv::Vec3f>(y);
-      for (int x = 0; x < bgr.cols; ++x) q[x] = lab_of_linear(t, t.linear[p[x]], t.linear[p[x]], t.linear[p[x]]);
+      for (int x = 0; x < bgr.cols; ++x) q[x] = lab_of_bgr8(t, p[x], p[x], p[x]);
     }
     return lab;
   }
   for (int y = 0; y < bgr.rows; ++y) {
     const auto* p = bgr.ptr<cv::Vec3b>(y);
     auto* q = lab.ptr<cv::Vec3f>(y);
-    for (int x = 0; x < bgr.cols; ++x)
-      q[x] = lab_of_linear(t, t.linear[p[x][2]], t.linear[p[x][1]], t.linear[p[x][0]]);
+    for (int x = 0; x < bgr.cols; ++x) q[x] = lab_of_bgr8(t, p[x][0], p[x][1], p[x][2]);
   }
   return lab;
 }
