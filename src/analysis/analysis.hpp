@@ -15,6 +15,19 @@ namespace idphoto::analysis {
 
 struct Appearance;  // analysis/appearance.hpp
 
+// How photos are decoded for analysis (check, fix's "before", --annotate): a JPEG at the smallest DCT
+// scale (1/2, 1/4, 1/8) that keeps it at least 600 px (or the profile's output size, when larger) on
+// both sides. Detection runs on <= 800 px anyway and a 600 px face region is more than any output
+// photo keeps, while a 14 MP upload costs a sixteenth of the work. File size, dimensions and DPI are
+// read from the file, not from the decoded pixels.
+inline io::DecodeOptions decode_options(int out_width = 0, int out_height = 0) {
+  constexpr int kMinSide = 600;
+  io::DecodeOptions o;
+  o.min_width = out_width > kMinSide ? out_width : kMinSide;
+  o.min_height = out_height > kMinSide ? out_height : kMinSide;
+  return o;
+}
+
 // The main face. Coordinates are full-size pixels of the file as oriented (image().width × height),
 // whatever scale the image was decoded at; y grows downwards.
 struct Head {

@@ -9,7 +9,7 @@
 namespace idphoto {
 
 Result<PhotoOverlay> PhotoOverlay::of(const Engine& engine, std::span<const std::uint8_t> bytes) {
-  auto decoded = io::decode(bytes, engine.options().limits);
+  auto decoded = io::decode(bytes, engine.options().limits, analysis::decode_options());  // as check_photo
   if (!decoded) return decoded.error();
   try {
     analysis::Analysis a(std::move(decoded.value()), engine.impl().models);

@@ -121,7 +121,7 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
 
   const Limits& limits = impl_->options.limits;
   const auto t_decode = Clock::now();
-  auto decoded = io::decode(bytes, limits);
+  auto decoded = io::decode(bytes, limits, analysis::decode_options());
   report.timing_ms.emplace_back("decode", ms_since(t_decode));
   if (!decoded) {
     report.error = decoded.error();

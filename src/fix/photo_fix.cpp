@@ -274,13 +274,10 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
   }
 
   try {
-    // 1. Decode at the smallest DCT scale that keeps detection at full strength (the analysis detects on ≤ 800 px).
+    // 1. Decode as check does (analysis::decode_options: the smallest DCT scale keeping ≥ 600 px).
     const Limits& limits = engine.options.limits;
     const auto t_decode = Clock::now();
-    io::DecodeOptions dopt;
-    dopt.min_width = std::max(600, P.out_w);
-    dopt.min_height = std::max(600, P.out_h);
-    auto decoded = io::decode(bytes, limits, dopt);
+    auto decoded = io::decode(bytes, limits, analysis::decode_options(P.out_w, P.out_h));
     r.timing_ms.emplace_back("decode", ms_since(t_decode));
     if (!decoded) {
       r.before.error = decoded.error();

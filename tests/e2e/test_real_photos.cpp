@@ -155,3 +155,31 @@ TEST_CASE("colour source photos pass the colour check") {
     CHECK(need(r, "photo.face.count")->status == Status::pass);
   }
 }
+
+TEST_CASE("a large JPEG is judged at a reduced DCT scale, with full-size dimensions, exactly as fix judges it") {
+  const auto data = shared_data();
+  if (!data) return;
+  const auto path = *data / "faces/helen_300W_testset/3213949024_1.jpg";  // 3593×2848, near-frontal
+  const auto bytes = read_file(path);
+  const auto profile = Profile::builtin("cn-1inch").value();
+  const Report r = engine().check_photo(bytes, profile, "big.jpg");
+  REQUIRE_FALSE(r.error);
+  REQUIRE(r.image);
+  CHECK(r.image->width == 3593);
+  CHECK(r.image->height == 2848);
+  const Finding* dims = need(r, "photo.image.dimensions");
+  CHECK(dims->value_text == "3593x2848");
+  // IED is reported in full-size pixels although the landmarks came from a 1/4-scale decode (898×712).
+  const Finding* ied = need(r, "photo.face.ied");
+  REQUIRE(ied->value);
+  CHECK(*ied->value > 300);
+  // fix's "before" is the same judgement of the same decode.
+  const FixResult fx = engine().fix_photo(bytes, profile, FixOptions{});
+  REQUIRE(fx.before.findings.size() == r.findings.size());
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    INFO(r.findings[i].id);
+    CHECK(fx.before.findings[i].id == r.findings[i].id);
+    CHECK(fx.before.findings[i].status == r.findings[i].status);
+    CHECK(fx.before.findings[i].value == r.findings[i].value);
+  }
+}
