@@ -7,6 +7,7 @@
 
 #include "analysis/appearance.hpp"
 #include "analysis/crown_estimate.hpp"
+#include "analysis/lab.hpp"
 #include "face/head_pose.hpp"
 
 namespace idphoto::analysis {
@@ -60,6 +61,8 @@ struct Analysis::Impl {
 
   mutable bool grey_done = false;
   mutable cv::Mat grey;
+  mutable bool lab_done = false;
+  mutable cv::Mat lab;
   mutable bool faces_done = false;
   mutable std::vector<face::Detection> faces;
   mutable std::optional<Head> head;
@@ -138,6 +141,19 @@ const cv::Mat& Analysis::grey() const {
   return impl_->grey;
 }
 
+const cv::Mat& Analysis::lab() const {
+  if (!impl_->lab_done) {
+    impl_->lab_done = true;
+    const cv::Mat& bgr = impl_->image.bgr;
+    try {
+      if (bgr.type() == CV_8UC3 || bgr.type() == CV_8UC1) impl_->lab = bgr_to_lab(bgr);
+    } catch (const std::exception&) {
+      impl_->lab.release();
+    }
+  }
+  return impl_->lab;
+}
+
 const std::vector<face::Detection>& Analysis::faces() const {
   impl_->ensure_faces();
   return impl_->faces;
@@ -160,9 +176,9 @@ const cv::Mat& Analysis::background_mask() const {
       for (size_t i = 0; i < 68; ++i) lm[i] = h->landmarks[i] * s;
       std::optional<double> crown;
       if (h->crown_y) crown = *h->crown_y * impl_->image.scale;
-      impl_->mask = estimate_background_mask(impl_->image.bgr, &lm, crown);
+      impl_->mask = estimate_background_mask(impl_->image.bgr, &lm, crown, &lab());
     } else {
-      impl_->mask = estimate_background_mask(impl_->image.bgr, nullptr, std::nullopt);
+      impl_->mask = estimate_background_mask(impl_->image.bgr, nullptr, std::nullopt, &lab());
     }
   } catch (const std::exception&) {
     impl_->mask.release();

@@ -64,6 +64,7 @@ class Analysis {
   int height() const;
 
   const cv::Mat& grey() const;  // 8-bit grey of image().bgr (decoded scale)
+  const cv::Mat& lab() const;   // CIE Lab (CV_32FC3, analysis/lab.hpp) of image().bgr; empty if not 8-bit
 
   // Faces in full-size coordinates, largest first.
   const std::vector<face::Detection>& faces() const;

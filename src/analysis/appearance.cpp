@@ -102,7 +102,7 @@ Appearance compute_appearance(const Analysis& a) {
   if (bgr.empty() || bgr.type() != CV_8UC3) return ap;
   const cv::Size size = bgr.size();
   ap.colour = !a.is_greyscale();
-  const cv::Mat lab = bgr_to_lab(bgr);
+  const cv::Mat& lab = a.lab();
   const cv::Mat& grey = a.grey();
 
   // Background colour, flatness and shadow.

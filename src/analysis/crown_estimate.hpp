@@ -24,6 +24,8 @@ std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68
 // 255 = background (close to the border colour and connected to the top/left/right border), at bgr's
 // size, with the person's region (face, neck and torso below the chin) excluded. Empty when the border is not
 // plain. lm may be null (no face).
-cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y);
+// bgr_lab: bgr_to_lab(bgr) when the caller has it (used when bgr needs no downscaling), else null.
+cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y,
+                                 const cv::Mat* bgr_lab = nullptr);
 
 }  // namespace idphoto::analysis
