@@ -4,8 +4,9 @@
 #include <cmath>
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "codecs.hpp"
 
 namespace idphoto::cli {
 namespace {
@@ -159,8 +160,11 @@ cv::Mat draw_annotation(const cv::Mat& bgr, const PhotoOverlay& o, const Report&
 std::string write_annotation(const std::vector<std::uint8_t>& bytes, const Engine& engine, const Report& report,
                              const Profile& profile, const std::string& out_path) {
   try {
-    const cv::Mat bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
-    if (bgr.empty()) return "cannot decode the photo for the annotation";
+    cv::Mat bgr;
+    if (auto f = codecs::decode(bytes, cv::IMREAD_COLOR, bgr, kAnnotatePurpose)) {
+      if (f->unavailable) return f->message;
+      return "cannot decode the photo for the annotation" + (f->message.empty() ? "" : ": " + f->message);
+    }
     auto overlay = PhotoOverlay::of(engine, bytes);
     PhotoOverlay o = overlay ? overlay.value() : PhotoOverlay{};
     if (!overlay) {
@@ -168,7 +172,10 @@ std::string write_annotation(const std::vector<std::uint8_t>& bytes, const Engin
       o.height = bgr.rows;
     }
     const cv::Mat img = draw_annotation(bgr, o, report, profile);
-    if (!cv::imwrite(out_path, img)) return "cannot write '" + out_path + "'";
+    if (auto f = codecs::write(out_path, img, kAnnotatePurpose)) {
+      if (f->unavailable) return f->message;
+      return "cannot write '" + out_path + "'" + (f->message.empty() ? "" : ": " + f->message);
+    }
     return "";
   } catch (const cv::Exception& e) {
     return std::string("annotation failed: ") + e.what();

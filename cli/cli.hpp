@@ -36,9 +36,11 @@ int exit_code_for(const Report& r);
 // The exit-code paragraph every help text ends with.
 std::string exit_codes_help();
 
-// BMP, TIFF, PPM/PGM or WebP (by magic bytes; "" otherwise): formats the CLI reads through imgcodecs.
+// BMP, TIFF, PPM/PGM or WebP (by magic bytes; "" otherwise): formats the CLI reads through imgcodecs,
+// in the codec module loaded on first use (codecs.hpp).
 std::string sniff_non_core(const std::vector<std::uint8_t>& bytes);
-// Such a file re-encoded as PNG in memory for the core (cmd_check.cpp); an unreadable error otherwise.
+// Such a file re-encoded as PNG in memory for the core (cmd_check.cpp); otherwise an unreadable error,
+// or unsupported_format naming the codec module and where it was looked for when it cannot be loaded.
 std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const std::string& path,
                                   std::vector<std::uint8_t>& png);
 

@@ -25,11 +25,11 @@
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "batch_report.hpp"
 #include "cli.hpp"
+#include "codecs.hpp"
 
 namespace idphoto::cli {
 
@@ -149,6 +149,9 @@ Report error_report(const std::string& name, const std::string& profile, const s
   return r;
 }
 
+// What needs the codec module when --sheet is given (thumbnails and the sheet itself).
+constexpr std::string_view kSheetPurpose = "writing the contact sheet (--sheet)";
+
 cv::Mat thumbnail(const std::vector<std::uint8_t>& bytes, const Report& r) {
   constexpr int kW = 150, kH = 200;
   try {
@@ -163,8 +166,9 @@ cv::Mat thumbnail(const std::vector<std::uint8_t>& bytes, const Report& r) {
         flag = cv::IMREAD_REDUCED_COLOR_2;
       }
     }
-    cv::Mat img = cv::imdecode(bytes, flag);
-    if (img.empty()) return {};
+    cv::Mat img;
+    // A missing codec module was refused before the batch started (kSheetPurpose).
+    if (codecs::decode(bytes, flag, img, kSheetPurpose)) return {};
     const double s = std::min(double(kW) / img.cols, double(kH) / img.rows);
     cv::Mat small;
     cv::resize(img, small, cv::Size(std::max(1, int(img.cols * s)), std::max(1, int(img.rows * s))),
@@ -193,7 +197,8 @@ std::string ascii_only(const std::string& s, std::size_t max) {
 }
 
 // Thumbnails of failures in a grid, each with its file name and main reason (Hershey: ASCII only).
-bool write_sheet(const std::string& path, const std::vector<SheetEntry>& entries, std::size_t more) {
+// Returns why it could not be written, or nothing.
+std::optional<std::string> write_sheet(const std::string& path, const std::vector<SheetEntry>& entries, std::size_t more) {
   constexpr int kW = 150, kH = 200, kCapH = 44, kCols = 8;
   const int n = static_cast<int>(entries.size());
   const int cols = std::max(1, std::min(kCols, n));
@@ -218,11 +223,11 @@ bool write_sheet(const std::string& path, const std::vector<SheetEntry>& entries
     cv::putText(sheet, "... and " + std::to_string(more) + " more failures (see the report)",
                 {4, rows * (kH + kCapH) + 16}, cv::FONT_HERSHEY_PLAIN, 1.0, cv::Scalar(0, 0, 0), 1,
                 cv::LINE_AA);
-  try {
-    return cv::imwrite(path, sheet);
-  } catch (const cv::Exception&) {
-    return false;
+  if (auto f = codecs::write(path, sheet, kSheetPurpose)) {
+    if (f->unavailable) return f->message;
+    return "cannot write the contact sheet '" + path + "'" + (f->message.empty() ? "" : ": " + f->message);
   }
+  return std::nullopt;
 }
 
 struct Shard {
@@ -401,6 +406,13 @@ int run_batch(const BatchArgs& args) {
   const std::size_t listed = items.size();
   if (shard.count > 1) {
     std::erase_if(items, [&](const BatchItem& i) { return shard_of(i.key, shard.count) != shard.index; });
+  }
+  // --sheet needs the codec module: say so now (after the usage checks) rather than after every file.
+  if (!args.sheet.empty()) {
+    if (auto e = codecs::unavailable(kSheetPurpose)) {
+      std::cerr << "idphoto batch: " << *e << "\n";
+      return Exit::internal;
+    }
   }
 
   // The report: resumed (done inputs skipped, the file rewritten without stale or torn lines) or new.
@@ -598,8 +610,9 @@ int run_batch(const BatchArgs& args) {
   const bool interrupted = g_stop.load() && !write_failed;
   if (writer && !writer->close()) write_failed = true;
 
-  bool sheet_failed = false;
-  if (!args.sheet.empty()) sheet_failed = !write_sheet(args.sheet, sheet_entries, sheet_more);
+  std::optional<std::string> sheet_error;
+  if (!args.sheet.empty()) sheet_error = write_sheet(args.sheet, sheet_entries, sheet_more);
+  const bool sheet_failed = sheet_error.has_value();
 
   // Summary.
   const double el = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -662,7 +675,7 @@ int run_batch(const BatchArgs& args) {
     return Exit::internal;
   }
   if (sheet_failed) {
-    std::cerr << "idphoto batch: cannot write the contact sheet '" << args.sheet << "'\n";
+    std::cerr << "idphoto batch: " << *sheet_error << "\n";
     return Exit::internal;
   }
   if (interrupted) return 130;  // shell convention for SIGINT

@@ -8,10 +8,10 @@
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include "annotate.hpp"
 #include "cli.hpp"
+#include "codecs.hpp"
 
 namespace idphoto::cli {
 
@@ -135,17 +135,19 @@ std::string sniff_non_core(const std::vector<std::uint8_t>& bytes) { return snif
 
 std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const std::string& path,
                                   std::vector<std::uint8_t>& png) {
-  const std::string fmt = sniff(bytes);
-  try {
-    const cv::Mat img = cv::imdecode(bytes, cv::IMREAD_COLOR);
-    if (img.empty() || !cv::imencode(".png", img, png))
-      return Error{ErrorCode::unreadable,
-                   "'" + path + "' looks like " + upper(fmt) + " but cannot be decoded"};
-  } catch (const cv::Exception& e) {
-    return Error{ErrorCode::unreadable,
-                 "'" + path + "' (" + upper(fmt) + ") cannot be decoded: " + e.what()};
-  }
-  return std::nullopt;
+  const std::string fmt = upper(sniff(bytes));
+  const std::string purpose = "reading " + fmt;
+  cv::Mat img;
+  auto failed = codecs::decode(bytes, cv::IMREAD_COLOR, img, purpose);
+  if (!failed) failed = codecs::encode(".png", img, png, purpose);
+  if (!failed) return std::nullopt;
+  // No codec module: this installation cannot read the format (the file itself may be fine).
+  if (failed->unavailable)
+    return Error{ErrorCode::unsupported_format, "'" + path + "': " + failed->message};
+  if (failed->message.empty())
+    return Error{ErrorCode::unreadable, "'" + path + "' looks like " + fmt + " but cannot be decoded"};
+  return Error{ErrorCode::unreadable,
+               "'" + path + "' (" + fmt + ") cannot be decoded: " + failed->message};
 }
 
 namespace {
@@ -246,6 +248,13 @@ Command add_check_command(CLI::App& root) {
     if (!args->annotate.empty() && args->files.size() != 1) {
       std::cerr << "idphoto check: --annotate takes exactly one input file\n";
       return Exit::usage;
+    }
+    // --annotate needs the codec module: say so before checking rather than after.
+    if (!args->annotate.empty()) {
+      if (auto e = codecs::unavailable(kAnnotatePurpose)) {
+        std::cerr << "idphoto check: " << *e << "\n";
+        return Exit::internal;
+      }
     }
     const bool colour = !args->json && use_colour();
     int code = Exit::ok;

@@ -11,8 +11,6 @@
 #include <memory>
 
 #include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include "cli.hpp"
 

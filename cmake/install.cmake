@@ -1,4 +1,5 @@
-# install(): the shared library (C API), its header, the CLI, CMake package and pkg-config file.
+# install(): the shared library (C API), its header, the CLI and its codec module, CMake package and
+# pkg-config file.
 #   cmake --install build --prefix /usr/local
 #   find_package(idphoto) → idphoto::idphoto ; pkg-config --cflags --libs idphoto
 include(CMakePackageConfigHelpers)
@@ -21,4 +22,7 @@ install(FILES ${PROJECT_BINARY_DIR}/idphotoConfig.cmake ${PROJECT_BINARY_DIR}/id
 if(TARGET idphoto_cli)
   set_target_properties(idphoto_cli PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
   install(TARGETS idphoto_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+  # The codec module the CLI loads on first use (cli/codecs.hpp) from <bindir>/../<libdir>/idphoto.
+  # It links only OpenCV from the system paths, so it needs no RPATH.
+  install(TARGETS idphoto_codecs LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/idphoto COMPONENT runtime)
 endif()

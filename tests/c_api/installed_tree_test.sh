@@ -33,4 +33,19 @@ head -n1 <<<"$out"
 head -n1 <<<"$out" | grep ': pass$' >/dev/null
 # The installed CLI finds the installed library through its RPATH.
 "$prefix/bin/idphoto" --version | grep "$(pkg-config --modversion idphoto)" >/dev/null
-echo "installed tree OK: pkg-config and find_package builds pass the sample"
+# It reads BMP through its codec module, installed in <libdir>/idphoto (cli/codecs.hpp), not the
+# build tree's: a plain BMP is checked (exit 1: it fails the profile) and reported as BMP.
+test -f "$libdir/idphoto/idphoto-codecs.so"
+python3 - "$prefix/grey.bmp" <<'PY'
+import struct, sys
+w, h = 64, 80
+rows = bytes([200]) * (w * 3) * h
+dib = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(rows), 2835, 2835, 0, 0)
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<2sIHHI", b"BM", 54 + len(rows), 0, 0, 54) + dib + rows)
+PY
+code=0
+out=$("$prefix/bin/idphoto" check "$prefix/grey.bmp" --json) || code=$?
+[ "$code" = 1 ] || { echo "installed idphoto check grey.bmp: exit $code, expected 1: $out" >&2; exit 1; }
+grep '"image":{"format":"bmp"' <<<"$out" >/dev/null
+echo "installed tree OK: pkg-config and find_package builds pass the sample; the CLI reads BMP"

@@ -6,7 +6,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_support import HEIC_BYTES, TEXT_BYTES, run, shared_data, write  # noqa: E402
+from cli_support import (HEIC_BYTES, TEXT_BYTES, bmp_bytes, binary, pgm_bytes, run, shared_data,  # noqa: E402
+                         tiff_bytes, webp_bytes, write)
 
 PHOTO_PROFILES = ["cn-1inch", "cn-idcard", "cn-passport", "cn-visa", "us-passport", "icao-35x45",
                   "uk-passport", "icao-token"]
@@ -255,6 +256,64 @@ class Cli(unittest.TestCase):
         self.assertEqual(fmt["status"], "fail")
         self.assertEqual(fmt["value"], "ppm")
         self.assertEqual(r["image"]["bytes"], os.path.getsize(ppm))
+
+    # BMP, TIFF, PGM and WebP are read by the codec module idphoto-codecs.so (cli/codecs.hpp), built
+    # next to the binary: pixels checked, the report keeping the original format and size.
+    def test_formats_read_through_codec_module(self):
+        def pixel(x, y):
+            return (30, 90, 200) if (x // 10 + y // 10) % 2 else (250, 250, 250)
+
+        for fmt, make in [("bmp", bmp_bytes), ("tiff", tiff_bytes), ("ppm", pgm_bytes), ("webp", webp_bytes)]:
+            p = write(self.dir, "pattern." + fmt, make(90, 120, pixel))
+            code, out, err = run("check", p, "--json")
+            self.assertEqual(code, 1, (fmt, err))
+            r = json.loads(out)
+            self.assertIsNone(r["error"], fmt)
+            self.assertEqual((r["image"]["format"], r["image"]["width"], r["image"]["height"]), (fmt, 90, 120))
+            self.assertEqual(r["image"]["bytes"], os.path.getsize(p), fmt)
+            file_format = next(f for f in r["findings"] if f["id"] == "photo.file.format")
+            self.assertEqual((file_format["status"], file_format["value"]), ("fail", fmt))
+
+    def test_annotate_writes_png(self):
+        out_png = os.path.join(self.dir, "why.png")
+        sample = os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "samples", "cn-1inch-obama.jpg")
+        code, _, err = run("check", sample, "--annotate", out_png)
+        self.assertEqual(code, 0, err)
+        with open(out_png, "rb") as f:
+            head = f.read(24)
+        self.assertEqual(head[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertGreaterEqual(int.from_bytes(head[16:20], "big"), 600)  # enlarged to >= 600 px wide
+
+    def test_without_codec_module(self):
+        """A copy of the binary away from idphoto-codecs.so: JPEG/PNG still work; BMP input,
+        --annotate and batch --sheet name the module and where it was looked for."""
+        import shutil
+        import subprocess
+        bindir = os.path.join(self.dir, "bin")
+        os.mkdir(bindir)
+        cli = shutil.copy2(binary(), os.path.join(bindir, "idphoto"))
+        env = dict(os.environ, LANG="C.UTF-8")
+
+        def run_copy(*args):
+            p = subprocess.run([cli, *args], capture_output=True, env=env, timeout=600)
+            return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+        sample = os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "samples", "cn-1inch-obama.jpg")
+        self.assertEqual(run_copy("check", sample, "--json")[0], 0)
+        looked_in = "not found in " + bindir + " or "
+        bmp = write(self.dir, "p.bmp", bmp_bytes(8, 8, lambda x, y: (200, 200, 200)))
+        code, out, _ = run_copy("check", bmp, "--json")
+        self.assertEqual(code, 3)
+        e = json.loads(out)["error"]
+        self.assertEqual(e["code"], "unsupported_format")
+        self.assertIn("reading BMP needs the codec module idphoto-codecs.so, " + looked_in, e["message"])
+        code, out, err = run_copy("check", sample, "--annotate", os.path.join(self.dir, "a.png"))
+        self.assertEqual(code, 4)
+        self.assertEqual(out, "")  # refused before checking
+        self.assertIn("--annotate) needs the codec module idphoto-codecs.so, " + looked_in, err)
+        code, _, err = run_copy("batch", sample, "--sheet", os.path.join(self.dir, "s.jpg"))
+        self.assertEqual(code, 4)
+        self.assertIn("--sheet) needs the codec module idphoto-codecs.so, " + looked_in, err)
 
     def test_several_files_json_lines_highest_exit(self):
         data = shared_data(self)
