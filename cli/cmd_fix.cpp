@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -30,19 +31,27 @@ struct FixArgs {
   std::string models;
 };
 
-bool valid_background(const std::string& b, const Profile& profile) {
-  if (b == "keep" || b == "white" || b == "blue" || b == "red") return true;
+// The colour names the profile defines (its background_colours table: the same table the library's fix
+// reads, so the CLI never keeps a second list).
+std::vector<std::string> background_names(const Profile& profile) {
+  std::vector<std::string> names;
+  try {
+    const auto j = nlohmann::json::parse(profile.to_json());
+    if (j.contains("background_colours") && j["background_colours"].is_object())
+      for (const auto& [name, value] : j["background_colours"].items()) names.push_back(name);
+  } catch (...) {
+  }
+  return names;
+}
+
+bool valid_background(const std::string& b, const std::vector<std::string>& names) {
+  if (b == "keep") return true;
   if (b.size() == 7 && b[0] == '#') {
     for (std::size_t i = 1; i < 7; ++i)
       if (!std::isxdigit(static_cast<unsigned char>(b[i]))) return false;
     return true;
   }
-  try {
-    const auto j = nlohmann::json::parse(profile.to_json());
-    return j.contains("background_colours") && j["background_colours"].contains(b);
-  } catch (...) {
-    return false;
-  }
+  return std::find(names.begin(), names.end(), b) != names.end();
 }
 
 int exit_for(const FixResult& r) {
@@ -96,7 +105,7 @@ Command add_fix_command(CLI::App& root) {
       ->required();
   app->add_option("--profile,-p", args->profile, "Profile id or a profile JSON file; default cn-1inch");
   app->add_option("--background", args->background,
-                  "keep (default), white, blue, red, #rrggbb, or a colour name of the profile");
+                  "keep (default), a colour name of the profile (cn-1inch: white, blue, red) or #rrggbb");
   app->add_flag("--json", args->json, "Print the fix report as JSON (report shape plus output, before, after)");
   add_lang_option(*app, args->lang);
   add_models_option(*app, args->models);
@@ -114,9 +123,11 @@ Command add_fix_command(CLI::App& root) {
   c.run = [args]() -> int {
     auto profile = resolve_profile("fix", args->profile, "photo", "`fix` needs a photo profile");
     if (!profile) return Exit::usage;
-    if (!valid_background(args->background, *profile)) {
-      std::cerr << "idphoto fix: --background '" << args->background
-                << "': expected keep, white, blue, red or #rrggbb\n";
+    if (const auto names = background_names(*profile); !valid_background(args->background, names)) {
+      std::string list = "keep";
+      for (const auto& n : names) list += ", " + n;
+      std::cerr << "idphoto fix: --background '" << args->background << "': expected " << list
+                << " (profile " << profile->id() << ") or #rrggbb\n";
       return Exit::usage;
     }
     if (same_file(args->input, args->output)) {

@@ -63,6 +63,22 @@ class FixCli(unittest.TestCase):
         code, _, stderr = run("fix", "whatever.jpg", "-o", os.path.join(self.tmp, "o.jpg"), "--background", "#12345")
         self.assertEqual(code, 2)
         self.assertIn("background", stderr)
+        # An unknown name: the message lists the profile's own colour names (its background_colours).
+        code, _, stderr = run("fix", "whatever.jpg", "-o", os.path.join(self.tmp, "o.jpg"), "--background", "green")
+        self.assertEqual(code, 2)
+        self.assertIn("expected keep, ", stderr)
+        for name in ("white", "blue", "red"):
+            self.assertIn(name, stderr)
+        self.assertIn("cn-1inch", stderr)
+        # A profile defining its own colour name: accepted by the CLI (the usage check passes; the missing
+        # input then fails with exit 3, not 2).
+        prof = os.path.join(self.tmp, "grey-bg.json")
+        with open(prof, "w") as f:
+            f.write('{"id": "grey-bg", "kind": "photo", "extends": "cn-1inch", '
+                    '"background_colours": {"pearl": "#EEEEEE"}}')
+        code, _, stderr = run("fix", os.path.join(self.tmp, "missing.jpg"), "-o", os.path.join(self.tmp, "o.jpg"),
+                              "--profile", prof, "--background", "pearl")
+        self.assertNotEqual(code, 2, stderr)
 
     def test_unreadable_input_exits_3(self):
         p = os.path.join(self.tmp, "notes.jpg")
