@@ -60,7 +60,8 @@ double median_ms(int reps, const std::function<void()>& f) {
   return median(v);
 }
 
-// Runs argv as a child (with extra environment variables); returns wall ms and the child's peak RSS (KB).
+// Runs argv as a child (with extra environment variables); returns wall ms and ru_maxrss (KB; Linux keeps
+// the maximum across exec, so it includes this process's size at the fork: see child_peak_kb).
 std::pair<double, long> spawn(const std::vector<std::string>& argv,
                               const std::vector<std::pair<std::string, std::string>>& env = {}) {
   const auto t = Clock::now();
@@ -137,19 +138,47 @@ double throughput(const std::vector<fs::path>& files, int threads,
   return files.size() / s;
 }
 
+// The process's own peak resident set (VmHWM, KB). ru_maxrss from wait4 is not usable here: Linux keeps
+// the maximum across exec, so a child forked from this (large) process reports the parent's size.
+long own_peak_rss_kb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return 0;
+}
+
+// Child modes write their VmHWM to $BENCH_HWM_FILE when it is set.
+int report_peak(int rc) {
+  if (const char* out = std::getenv("BENCH_HWM_FILE")) std::ofstream(out) << own_peak_rss_kb() << "\n";
+  return rc;
+}
+
 int child_mode(int argc, char** argv) {
   const std::string mode = argv[1];
   if (mode == "--child-baseline" && argc >= 3) {  // cold baseline: load dlib's model, one image
     bench::DlibBaseline b(kModel);
-    return b.run(argv[2]) > 0 ? 0 : 1;
+    return report_peak(b.run(argv[2]) > 0 ? 0 : 1);
   }
   if (mode == "--child-engine" && argc >= 3) {  // engine memory: create, check one image
     auto e = Engine::create();
     if (!e) return 2;
     auto p = Profile::builtin("cn-1inch").value();
-    return e->check_photo(slurp(argv[2]), p, argv[2]).verdict() == Verdict::error ? 1 : 0;
+    return report_peak(e->check_photo(slurp(argv[2]), p, argv[2]).verdict() == Verdict::error ? 1 : 0);
   }
   return 2;
+}
+
+// Peak RSS (KB) of a child run of this program in one of its child modes.
+long child_peak_kb(const std::vector<std::string>& argv, std::vector<std::pair<std::string, std::string>> env = {}) {
+  const fs::path out = fs::temp_directory_path() / ("idphoto-bench-hwm-" + std::to_string(getpid()));
+  env.emplace_back("BENCH_HWM_FILE", out.string());
+  (void)spawn(argv, env);
+  long kb = 0;
+  std::ifstream(out) >> kb;
+  std::error_code ec;
+  fs::remove(out, ec);
+  return kb;
 }
 
 }  // namespace
@@ -255,12 +284,12 @@ int main(int argc, char** argv) {
     }
   }
 
-  // 5. Peak memory (max RSS of a child process that creates the engine and checks one photo): with the
+  // 5. Peak memory (VmHWM of a child process that creates the engine and checks one photo): with the
   //    compact, memory-mapped landmark model (the default) and with dlib's model (cache off).
   {
-    const long ours = spawn({self, "--child-engine", sample.string()}).second;
-    const long full = spawn({self, "--child-engine", sample.string()}, {{"IDPHOTO_CACHE_DIR", "off"}}).second;
-    const long base = spawn({self, "--child-baseline", sample.string()}).second;
+    const long ours = child_peak_kb({self, "--child-engine", sample.string()});
+    const long full = child_peak_kb({self, "--child-engine", sample.string()}, {{"IDPHOTO_CACHE_DIR", "off"}});
+    const long base = child_peak_kb({self, "--child-baseline", sample.string()});
     std::printf("\npeak memory, one check           idphoto %6.1f MB compact model, %6.1f MB dlib model   baseline %6.1f MB (dlib model)\n",
                 ours / 1024.0, full / 1024.0, base / 1024.0);
   }
