@@ -153,7 +153,11 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
     }
 
     const auto t_checks = Clock::now();
-    for (const auto& [def, params] : pd.checks) {
+    // Named references, not a structured binding: clang 14 cannot capture a binding in a lambda
+    // (C++20 P1091/P1381, clang >= 16).
+    for (const auto& check : pd.checks) {
+      const checks::CheckDef* def = check.first;
+      const checks::Params& params = check.second;
       if (limits.time_cap_ms > 0 && ms_since(t_total) > limits.time_cap_ms) {
         report.error =
             Error{ErrorCode::limit_exceeded,

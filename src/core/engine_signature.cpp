@@ -33,7 +33,10 @@ Report start_report(std::string_view name, const Profile& profile) {
 }
 
 void run_checks(Report& r, const signature::InkAnalysis& a, const Profile& profile) {
-  for (const auto& [def, params] : profile.data().checks) {
+  // Not a structured binding: clang 14 cannot capture one in a lambda (C++20 P1091, clang >= 16).
+  for (const auto& check : profile.data().checks) {
+    const checks::CheckDef* def = check.first;
+    const checks::Params& params = check.second;
     if (!def->run_signature) continue;
     r.findings.push_back(run_check_guarded(def->id, [&] { return def->run_signature(a, params); }));
   }

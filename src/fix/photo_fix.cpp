@@ -124,8 +124,12 @@ Report judge(const analysis::Analysis& a, const Profile& profile, std::string_vi
   r.input = std::string(name);
   r.profile = profile.id();
   r.image = input_info({}, &a.image());
-  for (const auto& [def, params] : profile.data().checks)
+  // Not a structured binding: clang 14 cannot capture one in a lambda (C++20 P1091, clang >= 16).
+  for (const auto& check : profile.data().checks) {
+    const checks::CheckDef* def = check.first;
+    const checks::Params& params = check.second;
     r.findings.push_back(run_check_guarded(def->id, [&] { return def->run(a, params); }));
+  }
   return r;
 }
 
