@@ -4,20 +4,10 @@
 #include <cstdlib>
 #include <span>
 
+#include "fuzz_engine.hpp"
 #include "idphoto/idphoto.hpp"
 
-namespace {
-const idphoto::Engine& engine() {
-  static const idphoto::Engine e = [] {
-    idphoto::EngineOptions o;
-    o.limits.max_pixels = 2'000'000;  // keeps detection fast per execution
-    auto r = idphoto::Engine::create(o);
-    if (!r) std::abort();  // the fuzzer needs the landmark model (libdlib-data)
-    return r.value();
-  }();
-  return e;
-}
-}  // namespace
+using idphoto::fuzz::engine;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const idphoto::Profile profile = idphoto::Profile::builtin("cn-1inch").value();

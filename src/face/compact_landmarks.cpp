@@ -103,6 +103,12 @@ struct CompactLandmarks::Impl {
     if (map) munmap(map, map_len);
   }
 
+  // The counts the evaluator loops over (splits and leaves per tree follow from the depth).
+  void set_counts(std::uint32_t points, std::uint32_t cascades, std::uint32_t trees, std::uint32_t depth,
+                  std::uint32_t features) {
+    P = points, C = cascades, T = trees, F = features, L = 1u << depth, S = L - 1;
+  }
+
   // Every index the evaluator follows is checked once here, so predict() needs no bounds checks.
   std::string validate() const {
     for (std::uint64_t i = 0; i < std::uint64_t{C} * F; ++i)
@@ -175,12 +181,7 @@ Result<std::unique_ptr<const CompactLandmarks>> CompactLandmarks::open(const std
   if (expect && (expect->size != h.source_size || expect->mtime_ns != h.source_mtime_ns))
     return Error{ErrorCode::model_corrupt, "compact landmark model " + path + " was made from another dlib file"};
 
-  im.P = h.num_points;
-  im.C = h.num_cascades;
-  im.T = h.trees_per_cascade;
-  im.F = h.features_per_cascade;
-  im.L = 1u << h.tree_depth;
-  im.S = im.L - 1;
+  im.set_counts(h.num_points, h.num_cascades, h.trees_per_cascade, h.tree_depth, h.features_per_cascade);
   im.initial = reinterpret_cast<const float*>(base + l.initial);
   im.anchor = reinterpret_cast<const std::uint32_t*>(base + l.anchor);
   im.deltas = reinterpret_cast<const float*>(base + l.deltas);
@@ -207,12 +208,7 @@ Result<std::unique_ptr<const CompactLandmarks>> CompactLandmarks::from_arrays(La
   Impl& im = *m->impl_;
   im.owned = std::move(a);
   const auto& o = im.owned;
-  im.P = o.num_points;
-  im.C = o.num_cascades;
-  im.T = o.trees_per_cascade;
-  im.F = o.features_per_cascade;
-  im.L = 1u << o.tree_depth;
-  im.S = im.L - 1;
+  im.set_counts(o.num_points, o.num_cascades, o.trees_per_cascade, o.tree_depth, o.features_per_cascade);
   im.initial = o.initial_shape.data();
   im.anchor = o.anchor.data();
   im.deltas = o.deltas.data();

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -23,6 +26,19 @@ inline std::shared_ptr<const face::FaceModels> default_models() {
     return r.value();
   }();
   return models;
+}
+
+// 68 "x y" lines, with or without the 300-W header ("version", "n_points", braces); 1-based like 300-W.
+inline std::vector<cv::Point2f> read_pts(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::string line;
+  std::vector<cv::Point2f> pts;
+  while (std::getline(f, line)) {
+    std::istringstream s(line);
+    float x = 0, y = 0;
+    if (s >> x >> y) pts.emplace_back(x - 1.0f, y - 1.0f);
+  }
+  return pts;
 }
 
 // Builds a DecodedImage with imgcodecs, independently of the io module.

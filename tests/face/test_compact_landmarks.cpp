@@ -35,18 +35,6 @@ struct TempDir {
   }
 };
 
-std::vector<cv::Point2f> read_pts(const fs::path& p) {
-  std::ifstream f(p);
-  std::string line;
-  std::vector<cv::Point2f> pts;
-  while (std::getline(f, line)) {
-    std::istringstream s(line);
-    float x = 0, y = 0;
-    if (s >> x >> y) pts.emplace_back(x - 1.0f, y - 1.0f);
-  }
-  return pts;
-}
-
 double nme(const face::Landmarks68& lm, const std::vector<cv::Point2f>& gt) {
   const double norm = cv::norm(gt[36] - gt[45]);  // outer eye corners
   double sum = 0;
@@ -78,7 +66,7 @@ TEST_CASE("compact model gives dlib's landmarks on the HELEN / 300-W faces (NME 
   double worst_px = 0, nme_dlib = 0, nme_compact = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".jpg") continue;
-    const auto gt = read_pts(fs::path(entry.path()).replace_extension(".pts"));
+    const auto gt = test::read_pts(fs::path(entry.path()).replace_extension(".pts"));
     REQUIRE(gt.size() == 68);
     analysis::Analysis a(test::load_decoded(entry.path()), models);
     const cv::Mat& grey = a.grey();

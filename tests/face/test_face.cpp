@@ -17,19 +17,6 @@ using namespace idphoto;
 
 namespace {
 
-// 68 "x y" lines, with or without the 300-W header ("version", "n_points", braces); 1-based like 300-W.
-std::vector<cv::Point2f> read_pts(const std::filesystem::path& p) {
-  std::ifstream f(p);
-  std::string line;
-  std::vector<cv::Point2f> pts;
-  while (std::getline(f, line)) {
-    std::istringstream s(line);
-    float x = 0, y = 0;
-    if (s >> x >> y) pts.emplace_back(x - 1.0f, y - 1.0f);
-  }
-  return pts;
-}
-
 struct HelenRow {
   std::string image;
   std::string group;
@@ -143,7 +130,7 @@ TEST_CASE("landmark accuracy and yaw on HELEN / 300-W") {
   int n_turned_detected = 0;
   for (const auto& row : rows) {
     const bool is_frontal = row.group == "near_frontal";
-    const auto gt = read_pts(dir / (row.image.substr(0, row.image.rfind('.')) + ".pts"));
+    const auto gt = test::read_pts(dir / (row.image.substr(0, row.image.rfind('.')) + ".pts"));
     REQUIRE(gt.size() == 68);
     analysis::Analysis a(test::load_decoded(dir / row.image), models);
     const cv::Rect2f gt_box = cv::boundingRect(gt);
