@@ -31,6 +31,11 @@ static char *check_one(int i) {
   return copy;
 }
 
+#ifdef IDPHOTO_OPENCV_SINGLE_THREAD
+/* opencv_single_thread.cpp (the `tsan` preset): OpenCV was set to run on the calling thread. */
+int idphoto_test_opencv_single_threaded(void);
+#endif
+
 static pthread_mutex_t g_print_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Says where a report first differs from the single-thread one (once per thread). */
@@ -79,6 +84,10 @@ int main(int argc, char **argv) {
     else fprintf(stderr, "skipping unreadable %s\n", argv[i]);
   }
   EXPECT(g_inputs >= 2);
+#ifdef IDPHOTO_OPENCV_SINGLE_THREAD
+  /* Under TSan no OpenCV work may run on its uninstrumented worker pool (docs/security.md). */
+  EXPECT(idphoto_test_opencv_single_threaded() == 1);
+#endif
   /* The per-image wall-clock cap is switched off: with 8 threads on 2 cores under ASan a 2048x2048
    * photo passed 10 s and ended as limit_exceeded, which is timing, not a threading fault. The cap
    * itself is asserted in c_api_args. */
