@@ -196,28 +196,56 @@ Appearance compute_appearance(const Analysis& a) {
     return std::abs(p[1] - skin[1]) < 9.0f && std::abs(p[2] - skin[2]) < 12.0f;
   };
 
-  // Specular highlights in widened eye regions (spectacle lenses included).
+  // Specular highlights in widened eye regions (spectacle lenses included). Two things look like glare
+  // and are not: the white of the eye (inside the eye opening, landmarks 36–41 / 42–47: excluded, with a
+  // margin for landmark error) and bright skin in an over-lit photo (a highlight must be clearly brighter
+  // than the cheeks: at least 20 levels above their brightest channel, and never below 240).
   ap.eye_left_region = rect_around(h->left_eye * sc, 0.42 * ied, 0.28 * ied, size);
   ap.eye_right_region = rect_around(h->right_eye * sc, 0.42 * ied, 0.28 * ied, size);
   {
+    int floor = 240;
+    for (const cv::Rect& c : {ap.cheek_left, ap.cheek_right}) {
+      if (c.area() <= 0) continue;
+      const cv::Scalar m = cv::mean(bgr(c));
+      floor = std::max(floor, static_cast<int>(std::lround(std::max({m[0], m[1], m[2]}))) + 20);
+    }
+    floor = std::min(floor, 255);
+    const int margin = std::max(1, static_cast<int>(std::lround(0.05 * ied)));
     long spec = 0, n = 0;
     int blob = 0;
-    for (const cv::Rect& r : {ap.eye_left_region, ap.eye_right_region}) {
+    for (const auto& [r, first] : {std::pair{ap.eye_left_region, 36}, std::pair{ap.eye_right_region, 42}}) {
       if (r.area() <= 0) continue;
+      cv::Mat opening(r.size(), CV_8U, cv::Scalar(0));
+      std::vector<cv::Point> eye;
+      for (int i = first; i < first + 6; ++i) {
+        const cv::Point2f q = lm[static_cast<size_t>(i)];
+        eye.emplace_back(cvRound(q.x) - r.x, cvRound(q.y) - r.y);
+      }
+      cv::fillConvexPoly(opening, eye, cv::Scalar(255));
+      cv::dilate(opening, opening, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * margin + 1, 2 * margin + 1)));
       cv::Mat s(r.size(), CV_8U, cv::Scalar(0));
       for (int y = 0; y < r.height; ++y) {
         const auto* p = bgr.ptr<cv::Vec3b>(r.y + y);
+        const auto* o = opening.ptr<unsigned char>(y);
         for (int x = 0; x < r.width; ++x) {
+          if (o[x]) continue;
           const cv::Vec3b c = p[r.x + x];
           const int hi = std::max({c[0], c[1], c[2]}), lo = std::min({c[0], c[1], c[2]});
-          if (hi >= 240 && hi - lo <= 40) s.at<unsigned char>(y, x) = 255;
+          if (hi >= floor && hi - lo <= 40) s.at<unsigned char>(y, x) = 255;
         }
       }
       n += r.area();
       spec += cv::countNonZero(s);
       cv::Mat labels, stats, cents;
       const int k = cv::connectedComponentsWithStats(s, labels, stats, cents, 8, CV_32S);
-      for (int i = 1; i < k; ++i) blob = std::max(blob, stats.at<int>(i, cv::CC_STAT_AREA));
+      for (int i = 1; i < k; ++i) {
+        // A lens reflection lies on the lens, inside the widened eye region; bright skin that runs out of
+        // the region (cheekbone, temple, brow) is lighting, not glare.
+        const cv::Rect b(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        if (b.x == 0 || b.y == 0 || b.br().x == r.width || b.br().y == r.height) continue;
+        blob = std::max(blob, stats.at<int>(i, cv::CC_STAT_AREA));
+      }
     }
     ap.glare_fraction = n > 0 ? static_cast<double>(spec) / static_cast<double>(n) : 0;
     ap.glare_blob_px = static_cast<int>(std::lround(blob * (64.0 / ied) * (64.0 / ied)));

@@ -118,6 +118,43 @@ TEST_CASE("blur fails sharpness; a blue cast fails natural colour; heavy JPEG co
   CHECK(*check_mat(img, 90).find("photo.image.compression")->value >= 85);
 }
 
+TEST_CASE("a reflection on a spectacle lens fails glasses glare; a bright eye white does not") {
+  // Where the eyes are, from the unedited sample (295x413: analysis and file pixels coincide).
+  const auto bytes = test::read_file(test::source_dir() / "samples/cn-1inch-obama.jpg");
+  auto d = io::decode(bytes, Limits{});
+  REQUIRE(d);
+  auto models = face::FaceModels::load(engine().impl().landmark_model_path);
+  REQUIRE(models);
+  analysis::Analysis a(std::move(d.value()), models.value());
+  REQUIRE(a.head() != nullptr);
+  REQUIRE(a.image().scale == doctest::Approx(1.0));
+  const analysis::Head h = *a.head();
+  const double ied = h.ied_px;
+
+  // A saturated, elliptical highlight on the upper outer part of each lens (ISO/IEC 19794-5's glare),
+  // about 150 px at an inter-eye distance of 64 (the limit is 120).
+  cv::Mat lens = sample();
+  for (const auto& [eye, out] : {std::pair{h.left_eye, -1.0}, std::pair{h.right_eye, 1.0}}) {
+    const cv::Point centre(cvRound(eye.x + out * 0.2 * ied), cvRound(eye.y - 0.17 * ied));
+    cv::ellipse(lens, centre, cv::Size(cvRound(0.15 * ied), cvRound(0.08 * ied)), 0, 0, 360,
+                cv::Scalar(255, 255, 255), cv::FILLED);
+  }
+  const Report glare = check_mat(lens);
+  CHECK(status(glare, "photo.face.glasses_glare") == Status::fail);
+  REQUIRE(glare.find("photo.face.glasses_glare")->value);
+  CHECK(*glare.find("photo.face.glasses_glare")->value > 120);
+
+  // The whole eye opening painted white (an over-lit eye white) is not glare.
+  cv::Mat sclera = sample();
+  for (int first : {36, 42}) {
+    std::vector<cv::Point> opening;
+    for (int i = first; i < first + 6; ++i)
+      opening.emplace_back(cvRound(h.landmarks[static_cast<size_t>(i)].x), cvRound(h.landmarks[static_cast<size_t>(i)].y));
+    cv::fillConvexPoly(sclera, opening, cv::Scalar(255, 255, 255));
+  }
+  CHECK(status(check_mat(sclera), "photo.face.glasses_glare") == Status::pass);
+}
+
 TEST_CASE("a white shirt on a white background fails clothing contrast") {
   cv::Mat img = sample();
   cv::Mat lower = img.rowRange(img.rows * 3 / 4, img.rows);

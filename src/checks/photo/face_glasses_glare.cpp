@@ -17,7 +17,7 @@ const CheckDef check_face_glasses_glare{
     .kind = "photo",
     .title_zh = "眼镜反光",
     .title_en = "Glasses glare",
-    .clause = "Best effort: specular highlights (near-white, low-chroma blobs) in the eye regions widened to a spectacle lens; a catch-light in the pupil is small and passes (ISO/IEC 19794-5: no glare)",
+    .clause = "Best effort: specular highlights (near-white, low-chroma blobs at least 20 levels brighter than the cheeks) on the spectacle-lens area around each eye; the eye opening (the white of the eye) is left out, and bright skin that runs out of the lens area is lighting, not glare (ISO/IEC 19794-5: no glare)",
     .fixable = false,
     .params = {{"max_blob_px", ParamType::number, true, "largest allowed specular blob in px at an inter-eye distance of 64 px"},
                {"assess_min_ied", ParamType::number, false, "smallest inter-eye distance in px at which highlights are judged (default 30)"}},
