@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   const std::string data = argv[1], src = argv[2];
   auto models = face::FaceModels::load("/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
   if (!models) return 2;
-  std::cout << "image,face,eyes,eye_l,eye_r,mouth,lum_mean,dark,bright,entropy,lr_inter,cheek_L,cheek_a,cheek_b,"
+  std::cout << "image,face,eyes,eye_l,eye_r,mouth,lum_mean,dark,bright,entropy,lr_inter,lr_left,lr_right,cheek_L,cheek_a,cheek_b,"
                "glare_frac,glare_blob,sharp,cloth_like,above_hair,above_bg,above_skin,above_other,above_h,skin,skin_ok,"
                "bg_ok,bg_share,bg_L,bg_a,bg_b,bg_grad,bg_shadow\n";
   std::string line;
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     const auto cl = p.cheek_lab.value_or(cv::Vec3f(-1, -1, -1));
     std::cout << line << "," << (a.head() ? 1 : 0) << "," << p.eye_openness << "," << p.left_eye_open << ","
               << p.right_eye_open << "," << p.mouth_openness << "," << p.face.mean << "," << p.face.frac_dark << ","
-              << p.face.frac_bright << "," << p.face.entropy << "," << p.lr_intersection << "," << cl[0] << ","
+              << p.face.frac_bright << "," << p.face.entropy << "," << p.lr_intersection << "," << p.lr_mean_left << "," << p.lr_mean_right << "," << cl[0] << ","
               << cl[1] << "," << cl[2] << "," << p.glare_fraction << "," << p.glare_blob_px << "," << p.sharpness
               << "," << p.clothing_like_background << "," << p.above_hair << "," << p.above_background << ","
               << p.above_skin << "," << p.above_other << "," << p.above_height << "," << p.skin_fraction << ","

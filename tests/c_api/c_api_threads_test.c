@@ -32,8 +32,36 @@ static char *check_one(int i) {
 }
 
 #ifdef IDPHOTO_OPENCV_SINGLE_THREAD
+#include <dirent.h>
 /* opencv_single_thread.cpp (the `tsan` preset): OpenCV was set to run on the calling thread. */
 int idphoto_test_opencv_single_threaded(void);
+
+/* Threads alive in this process (Linux). After the workers are joined the count must be what it was
+ * when main() began (main, plus the sanitizer's own background thread), so a worker pool started
+ * behind the test's back (OpenCV's TBB arena) would show here. */
+static void *no_op(void *arg) { return arg; }
+
+static int live_threads(int print) {
+  int n = 0;
+  struct dirent *e;
+  DIR *d = opendir("/proc/self/task");
+  if (!d) return -1;
+  while ((e = readdir(d)) != NULL) {
+    char path[300], name[64] = "?";
+    FILE *f;
+    if (e->d_name[0] == '.') continue;
+    ++n;
+    if (!print) continue;
+    snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+    if ((f = fopen(path, "r")) != NULL) {
+      if (!fgets(name, sizeof name, f)) name[0] = '\0';
+      fclose(f);
+    }
+    fprintf(stderr, "  thread %s: %s", e->d_name, name);
+  }
+  closedir(d);
+  return n;
+}
 #endif
 
 static pthread_mutex_t g_print_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -74,6 +102,13 @@ int main(int argc, char **argv) {
   pthread_t threads[THREADS];
   long t, total_mismatches = 0;
   int i;
+#ifdef IDPHOTO_OPENCV_SINGLE_THREAD
+  /* ThreadSanitizer starts its background thread at the first pthread_create: do one first. */
+  pthread_t first;
+  int threads_at_start;
+  EXPECT(pthread_create(&first, NULL, no_op, NULL) == 0 && pthread_join(first, NULL) == 0);
+  threads_at_start = live_threads(0);
+#endif
   if (argc < 2) {
     fprintf(stderr, "usage: %s IMAGE...\n", argv[0]);
     return 2;
@@ -108,6 +143,13 @@ int main(int argc, char **argv) {
   printf("%d inputs x %d threads x %d rounds, %ld mismatches\n", g_inputs, THREADS, ROUNDS,
          total_mismatches);
   EXPECT(total_mismatches == 0);
+#ifdef IDPHOTO_OPENCV_SINGLE_THREAD
+  if (live_threads(0) != threads_at_start) {
+    fprintf(stderr, "%d threads at start, now:\n", threads_at_start);
+    live_threads(1);
+  }
+  EXPECT(threads_at_start > 0 && live_threads(0) == threads_at_start);
+#endif
   for (i = 0; i < g_inputs; ++i) {
     free(g_expected[i]);
     free(g_bytes[i]);
