@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the build into a temporary prefix, then builds samples/embed/embed_check.c against it
-# twice — with pkg-config and with find_package(idphoto) — and runs both on the compliant sample.
+# twice — with pkg-config and with find_package(idphoto) — and runs both on the compliant sample; the
+# Go sample (cgo, pkg-config) too when `go` is installed.
 # Usage: installed_tree_test.sh BUILD_DIR SOURCE_DIR C_COMPILER
 set -euo pipefail
 trap 'echo "installed_tree_test: failed at line $LINENO" >&2' ERR
@@ -31,6 +32,23 @@ cmake --build "$prefix/embed-build" >/dev/null
 out=$(LD_LIBRARY_PATH="$libdir" "$prefix/embed-build/embed_check" "$src/samples/cn-1inch-obama.jpg" cn-1inch)
 head -n1 <<<"$out"
 head -n1 <<<"$out" | grep ': pass$' >/dev/null
+# The Go (cgo) sample, built with pkg-config against the same tree (scripts/setup installs golang-go).
+if command -v go >/dev/null; then
+  (cd "$src/samples/embed" && PKG_CONFIG_PATH="$libdir/pkgconfig" GOCACHE="$prefix/gocache" GOPATH="$prefix/gopath" \
+    GO111MODULE=off CGO_ENABLED=1 GOFLAGS= go build -o "$prefix/embed_go" embed_check.go)
+  out=$(LD_LIBRARY_PATH="$libdir" "$prefix/embed_go" "$src/samples/cn-1inch-obama.jpg" cn-1inch)
+  head -n1 <<<"$out"
+  head -n1 <<<"$out" | grep ': pass$' >/dev/null
+  sed -n 2p <<<"$out" | grep '^{"schema_version":1,' >/dev/null
+  code=0
+  err=$(LD_LIBRARY_PATH="$libdir" "$prefix/embed_go" "$src/samples/cn-1inch-obama.jpg" no-such-profile 2>&1) || code=$?
+  [ "$code" = 4 ] || { echo "Go sample, unknown profile: exit $code, expected 4: $err" >&2; exit 1; }
+  grep 'unknown profile "no-such-profile".*(status 4)' <<<"$err" >/dev/null
+  go_note="; the Go sample passes"
+else
+  echo "go not found: the Go sample (samples/embed/embed_check.go) was not built"
+  go_note="; Go sample skipped (no go)"
+fi
 # The installed CLI finds the installed library through its RPATH.
 "$prefix/bin/idphoto" --version | grep "$(pkg-config --modversion idphoto)" >/dev/null
 # It reads BMP through its codec module, installed in <libdir>/idphoto (cli/codecs.hpp), not the
@@ -48,4 +66,4 @@ code=0
 out=$("$prefix/bin/idphoto" check "$prefix/grey.bmp" --json) || code=$?
 [ "$code" = 1 ] || { echo "installed idphoto check grey.bmp: exit $code, expected 1: $out" >&2; exit 1; }
 grep '"image":{"format":"bmp"' <<<"$out" >/dev/null
-echo "installed tree OK: pkg-config and find_package builds pass the sample; the CLI reads BMP"
+echo "installed tree OK: pkg-config and find_package builds pass the sample; the CLI reads BMP$go_note"
