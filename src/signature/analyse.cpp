@@ -86,8 +86,8 @@ cv::Mat remove_lines(cv::Mat& ink, double sw, int& count) {
   return removed;
 }
 
-// Components touching the border that span a third of a side: paper edges, table, fingers. Their
-// pixels are added to removed.
+// Components touching the border that span a third of a side and are either solid (table, finger) or
+// a thin run along nearly the whole side (paper edge). Their pixels are added to removed.
 int remove_edges(cv::Mat& ink, cv::Mat& removed) {
   cv::Mat labels, stats, cent;
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, cent, 8, CV_32S);
@@ -98,7 +98,10 @@ int remove_edges(cv::Mat& ink, cv::Mat& removed) {
     const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
     const bool touches = x == 0 || y == 0 || x + w == ink.cols || y + h == ink.rows;
     const double fill = stats.at<int>(i, cv::CC_STAT_AREA) / double(w * h);
-    if (touches && (w * 3 >= ink.cols || h * 3 >= ink.rows) && (fill > 0.35 || w * 10 > ink.cols * 9 || h * 10 > ink.rows * 9)) {
+    // A thin run along (nearly) the whole side is a paper edge; writing that spans a tightly cropped
+    // scan is as wide but also stands tall, so the span alone does not drop it.
+    const bool edge_run = (w * 10 > ink.cols * 9 && h * 4 < ink.rows) || (h * 10 > ink.rows * 9 && w * 4 < ink.cols);
+    if (touches && (w * 3 >= ink.cols || h * 3 >= ink.rows) && (fill > 0.35 || edge_run)) {
       drop[i] = 1;
       ++dropped;
     }

@@ -132,17 +132,27 @@ Binarized binarize(const cv::Mat& img, const BinarizeParams& params) {
   // contrast clears a fraction of the global threshold (so faint strokes next to ink survive,
   // paper texture far from ink does not).
   cv::Mat flat8 = 255 - c8;
+  // Hysteresis: a candidate is ink where the local test passes and the contrast clears half the global
+  // threshold, or where the contrast clears `strong` × it; a connected candidate survives only when
+  // it holds a seed pixel above `seed` × the threshold — faint parts of real strokes are kept with
+  // their stroke, faint stains and bleed-through on their own are dropped.
   cv::Mat local = sauvola(flat8, window, params.k, 128.0);
   cv::Mat ink = local & (c > t_global * 0.5);
-  ink |= (c > t_global * 1.0);
-  // Speckles smaller than the stroke scale.
+  ink |= (c > t_global * params.strong);
+  const cv::Mat seed = c > t_global * params.seed;
+  // Speckles smaller than the stroke scale, and candidates without a seed.
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
   const double min_area = std::max(3.0, 0.25 * sw * sw);
-  std::vector<std::uint8_t> keep(n, 1);
+  std::vector<std::uint8_t> keep(n, 1), seeded(n, 0);
   keep[0] = 0;
+  for (int y = 0; y < ink.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const std::uint8_t* sd = seed.ptr<std::uint8_t>(y);
+    for (int x = 0; x < ink.cols; ++x) if (sd[x]) seeded[l[x]] = 1;
+  }
   for (int i = 1; i < n; ++i)
-    if (stats.at<int>(i, cv::CC_STAT_AREA) < min_area) keep[i] = 0;
+    if (stats.at<int>(i, cv::CC_STAT_AREA) < min_area || !seeded[i]) keep[i] = 0;
   for (int y = 0; y < ink.rows; ++y) {
     const int* l = labels.ptr<int>(y);
     std::uint8_t* o = ink.ptr<std::uint8_t>(y);

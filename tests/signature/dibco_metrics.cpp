@@ -23,6 +23,8 @@ BinScores score_binarization(const cv::Mat& ink, const cv::Mat& gt) {
   BinScores s;
   const double p = tp + fp > 0 ? tp / (tp + fp) : 0, r = tp + fn > 0 ? tp / (tp + fn) : 0;
   s.f = p + r > 0 ? 100.0 * 2 * p * r / (p + r) : 0;
+  s.precision = 100.0 * p;
+  s.recall = 100.0 * r;
   const double mse = (fp + fn) / double(gt.total());
   s.psnr = mse > 0 ? 10.0 * std::log10(1.0 / mse) : 99.0;
   return s;
@@ -65,11 +67,12 @@ std::vector<DibcoPage> evaluate_dibco(const std::filesystem::path& dibco_dir,
 std::string dibco_markdown(const std::vector<DibcoPage>& pages) {
   std::string s;
   char buf[256];
-  s += "| page | F (ours) | PSNR (ours) | F (Sauvola 25/0.2) | PSNR (Sauvola) |\n|---|---|---|---|---|\n";
+  s += "| page | F (ours) | precision | recall | PSNR (ours) | F (Sauvola 25/0.2) | PSNR (Sauvola) |\n"
+       "|---|---|---|---|---|---|---|\n";
   std::map<std::string, std::vector<const DibcoPage*>> by_year;
   for (const auto& p : pages) {
-    std::snprintf(buf, sizeof buf, "| %s | %.2f | %.2f | %.2f | %.2f |\n", p.name.c_str(), p.ours.f,
-                  p.ours.psnr, p.sauvola.f, p.sauvola.psnr);
+    std::snprintf(buf, sizeof buf, "| %s | %.2f | %.1f | %.1f | %.2f | %.2f | %.2f |\n", p.name.c_str(), p.ours.f,
+                  p.ours.precision, p.ours.recall, p.ours.psnr, p.sauvola.f, p.sauvola.psnr);
     s += buf;
     by_year[p.year].push_back(&p);
   }

@@ -13,6 +13,7 @@ namespace idphoto::test {
 struct BinScores {
   double f = 0;     // F-measure, percent
   double psnr = 0;  // dB (C = 1)
+  double precision = 0, recall = 0;  // percent
 };
 
 // ink: 255 = ink (any size equal to gt); gt: 0 = text.
