@@ -27,6 +27,7 @@
 
 #include "baseline_dlib.hpp"
 #include "idphoto/idphoto.hpp"
+#include "bench_allocator.hpp"
 
 namespace fs = std::filesystem;
 using namespace idphoto;
@@ -184,6 +185,7 @@ long child_peak_kb(const std::vector<std::string>& argv, std::vector<std::pair<s
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench_allocator();
   if (argc >= 2 && std::strncmp(argv[1], "--child-", 8) == 0) return child_mode(argc, argv);
   std::string cli;
   int nfiles = 240;

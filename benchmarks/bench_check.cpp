@@ -17,6 +17,7 @@
 #include "face/face_models.hpp"
 #include "idphoto/idphoto.hpp"
 #include "io/decode.hpp"
+#include "bench_allocator.hpp"
 
 namespace fs = std::filesystem;
 using namespace idphoto;
@@ -131,6 +132,7 @@ class MedianReporter : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench_allocator();
   const fs::path src = IDPHOTO_SOURCE_DIR;
   const fs::path shared = fs::path(IDPHOTO_SHARED_DATA_DIR);
   inputs.push_back({"cn1inch_295x413", src / "samples/cn-1inch-obama.jpg"});

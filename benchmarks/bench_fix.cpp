@@ -13,6 +13,7 @@
 #include "idphoto/idphoto.hpp"
 #include "io/decode.hpp"
 #include "io/encode.hpp"
+#include "bench_allocator.hpp"
 
 namespace fs = std::filesystem;
 using namespace idphoto;
@@ -85,6 +86,7 @@ void BM_naive(benchmark::State& st, const Input* in) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench_allocator();
   const fs::path d = data_dir();
   const std::vector<std::pair<std::string, std::string>> files = {
       {"10MP_3593x2848", "faces/helen_300W_testset/3213949024_1.jpg"},

@@ -9,6 +9,7 @@
 #include "idphoto/idphoto.hpp"
 #include "io/encode.hpp"
 #include "signature/binarize.hpp"
+#include "bench_allocator.hpp"
 
 namespace {
 
@@ -69,4 +70,11 @@ BENCHMARK(BM_clean_2000x800)->Unit(benchmark::kMillisecond)->Repetitions(5)->Rep
 BENCHMARK(BM_clean_4000x3000_jpeg)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_binarize_2000x800)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_sauvola_window)->Arg(15)->Arg(51)->Arg(151)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  bench_allocator();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

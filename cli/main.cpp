@@ -1,10 +1,12 @@
 #include <exception>
 #include <iostream>
 
+#include "allocator.hpp"
 #include "cli.hpp"
 
 int main(int argc, char** argv) {
   using namespace idphoto::cli;
+  tune_allocator();
   CLI::App app{
       "idphoto audits ID photos against the rules of Chinese (and other) registration portals. "
       "`check` judges each file exactly as it would be uploaded (format, size in KB, pixel "
