@@ -62,22 +62,24 @@ cv::Mat estimate_background(const cv::Mat& img, int stroke_hint_px) {
 }
 
 cv::Mat ink_contrast(const cv::Mat& img, const cv::Mat& background) {
-  cv::Mat f;
-  img.convertTo(f, CV_32F);
-  cv::Mat ratio;
-  cv::divide(f, background, ratio);
-  cv::Mat c;
-  if (ratio.channels() > 1) {
-    std::vector<cv::Mat> ch;
-    cv::split(ratio, ch);
-    c = ch[0];
-    for (std::size_t i = 1; i < ch.size(); ++i) cv::min(c, ch[i], c);
-  } else {
-    c = ratio;
+  // 1 − (darkest channel ÷ its background), clamped to [0, 1], in one pass (the image is 8-bit, the
+  // background float with the same channels).
+  CV_Assert(img.depth() == CV_8U && background.type() == CV_MAKETYPE(CV_32F, img.channels()) &&
+            background.size() == img.size());
+  const int ch = img.channels();
+  cv::Mat c(img.size(), CV_32F);
+  for (int y = 0; y < img.rows; ++y) {
+    const std::uint8_t* p = img.ptr<std::uint8_t>(y);
+    const float* b = background.ptr<float>(y);
+    float* o = c.ptr<float>(y);
+    for (int x = 0; x < img.cols; ++x) {
+      float m = float(p[0]) / b[0];
+      for (int k = 1; k < ch; ++k) m = std::min(m, float(p[k]) / b[k]);
+      o[x] = std::clamp(1.0f - m, 0.0f, 1.0f);
+      p += ch;
+      b += ch;
+    }
   }
-  c = 1.0 - c;
-  cv::max(c, 0.0, c);
-  cv::min(c, 1.0, c);
   return c;
 }
 
