@@ -1,4 +1,5 @@
 // Appearance checks on the committed sample and on controlled edits of it, and on labelled real photos.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,15 @@ Status status(const Report& r, std::string_view id) {
 
 cv::Mat sample() { return cv::imread((test::source_dir() / "samples/cn-1inch-obama.jpg").string(), cv::IMREAD_COLOR); }
 
+// The library's analysis of the committed sample, with the engine's models.
+std::unique_ptr<analysis::Analysis> analyse_sample() {
+  auto d = io::decode(test::read_file(test::source_dir() / "samples/cn-1inch-obama.jpg"), Limits{});
+  REQUIRE(d);
+  auto models = face::FaceModels::load(engine().impl().landmark_model_path);
+  REQUIRE(models);
+  return std::make_unique<analysis::Analysis>(std::move(d.value()), models.value());
+}
+
 const std::vector<std::string> kAppearanceIds = {
     "photo.face.eyes_open",        "photo.background.colour", "photo.background.uniformity",
     "photo.background.shadow",     "photo.light.exposure",    "photo.light.uniformity",
@@ -58,12 +68,8 @@ TEST_CASE("the compliant sample passes every appearance check (mouth_closed asid
 }
 
 TEST_CASE("the appearance is computed once per image and reused") {
-  const auto bytes = test::read_file(test::source_dir() / "samples/cn-1inch-obama.jpg");
-  auto d = io::decode(bytes, Limits{});
-  REQUIRE(d);
-  auto models = face::FaceModels::load(engine().impl().landmark_model_path);
-  REQUIRE(models);
-  analysis::Analysis a(std::move(d.value()), models.value());
+  const auto owner = analyse_sample();
+  const analysis::Analysis& a = *owner;
   const analysis::Appearance* first = &a.appearance();
   CHECK(first == &a.appearance());
   CHECK(first->background_ok);
@@ -120,12 +126,8 @@ TEST_CASE("blur fails sharpness; a blue cast fails natural colour; heavy JPEG co
 
 TEST_CASE("a reflection on a spectacle lens fails glasses glare; a bright eye white does not") {
   // Where the eyes are, from the unedited sample (295x413: analysis and file pixels coincide).
-  const auto bytes = test::read_file(test::source_dir() / "samples/cn-1inch-obama.jpg");
-  auto d = io::decode(bytes, Limits{});
-  REQUIRE(d);
-  auto models = face::FaceModels::load(engine().impl().landmark_model_path);
-  REQUIRE(models);
-  analysis::Analysis a(std::move(d.value()), models.value());
+  const auto owner = analyse_sample();
+  const analysis::Analysis& a = *owner;
   REQUIRE(a.head() != nullptr);
   REQUIRE(a.image().scale == doctest::Approx(1.0));
   const analysis::Head h = *a.head();
