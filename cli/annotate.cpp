@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -13,6 +15,8 @@ namespace {
 
 const cv::Scalar kGreen(60, 200, 60), kRed(40, 40, 230), kBlue(230, 160, 40), kYellow(0, 220, 240),
     kMagenta(200, 60, 200), kCyan(220, 220, 0);
+constexpr int kGauge = 10;  // width of a margin gauge bar (px of the annotation)
+constexpr int kTick = 18;   // how far a band limit's tick reaches into the picture
 
 std::optional<std::pair<double, double>> band(const nlohmann::json& checks, const std::string& id) {
   try {
@@ -61,19 +65,27 @@ cv::Mat draw_annotation(const cv::Mat& bgr, const PhotoOverlay& o, const Report&
     checks = nlohmann::json::parse(profile.to_json()).at("checks");
   } catch (...) {
   }
-  // The profile's allowed bands (translucent): crown, eye line, chin (from the crown), centre line.
-  if (auto b = band(checks, "photo.geometry.crown_margin"))
-    shade(img, cv::Rect(0, cvRound(b->first * H), W, std::max(1, cvRound((b->second - b->first) * H))), kGreen, 0.25);
-  if (auto b = band(checks, "photo.geometry.eye_line"))
-    shade(img, cv::Rect(0, cvRound(b->first * H), W, std::max(1, cvRound((b->second - b->first) * H))), kCyan, 0.18);
+  // The profile's allowed bands as gauges in the margins, so the photo itself stays untinted: bars down
+  // the right edge for the rows where the crown margin ends, the eye line and the chin must fall (chin:
+  // measured from the crown), a bar along the bottom edge for the face centre's columns; a tick marks
+  // each limit. The measured crown, eye and chin lines cross the whole picture and meet the bars.
+  auto vgauge = [&](double y0, double y1, int slot, const cv::Scalar& c) {
+    const int a = cvRound(y0), b = std::max(a + 1, cvRound(y1));
+    const int x = W - kGauge * (3 - slot);
+    shade(img, cv::Rect(x, a, kGauge, b - a), c, 0.7);
+    for (int y : {a, b - 1}) cv::line(img, cv::Point(x - kTick, y), cv::Point(x + kGauge - 1, y), c, 1, cv::LINE_AA);
+  };
+  if (auto b = band(checks, "photo.geometry.crown_margin")) vgauge(b->first * H, b->second * H, 0, kGreen);
+  if (auto b = band(checks, "photo.geometry.eye_line")) vgauge(b->first * H, b->second * H, 1, kCyan);
   if (auto b = band(checks, "photo.geometry.head_height"); b && o.crown_y) {
-    const int crown = cvRound(*o.crown_y * sy);
-    shade(img, cv::Rect(0, crown + cvRound(b->first * H), W, std::max(1, cvRound((b->second - b->first) * H))), kGreen,
-          0.25);
+    const double crown = *o.crown_y * sy;
+    vgauge(crown + b->first * H, crown + b->second * H, 2, kGreen);
   }
-  if (auto b = band(checks, "photo.geometry.centring"))
-    shade(img, cv::Rect(cvRound(W / 2.0 + b->first * W), 0, std::max(1, cvRound((b->second - b->first) * W)), H),
-          kMagenta, 0.15);
+  if (auto b = band(checks, "photo.geometry.centring")) {
+    const int a = cvRound(W / 2.0 + b->first * W), e = std::max(a + 1, cvRound(W / 2.0 + b->second * W));
+    shade(img, cv::Rect(a, H - kGauge, e - a, kGauge), kMagenta, 0.7);
+    for (int x : {a, e - 1}) cv::line(img, cv::Point(x, H - kGauge - kTick), cv::Point(x, H - 1), kMagenta, 1, cv::LINE_AA);
+  }
 
   // Background mask outline.
   for (const auto& c : o.background_outline) {
@@ -110,6 +122,7 @@ cv::Mat draw_annotation(const cv::Mat& bgr, const PhotoOverlay& o, const Report&
   };
   // Each failing finding marked where it is; those without a place are listed top-left.
   int listed = 0;
+  std::map<std::pair<int, int>, int> marked;
   for (const auto& f : report.findings) {
     if (f.status != Status::fail) continue;
     const std::string& id = f.id;
@@ -149,7 +162,9 @@ cv::Mat draw_annotation(const cv::Mat& bgr, const PhotoOverlay& o, const Report&
       continue;
     }
     for (const auto& r : where) cv::rectangle(img, r, kRed, 2, cv::LINE_AA);
-    label(img, short_id(id), cv::Point(where.front().x, where.front().y - 4), kRed);
+    // Several findings on one box: their labels stack upwards instead of overwriting each other.
+    const int stacked = marked[{where.front().x, where.front().y}]++;
+    label(img, short_id(id), cv::Point(where.front().x, where.front().y - 4 - 16 * stacked), kRed);
   }
   const bool pass = report.verdict() == Verdict::pass;
   label(img, pass ? "PASS" : (report.verdict() == Verdict::fail ? "FAIL" : "ERROR"), cv::Point(4, H - 6),

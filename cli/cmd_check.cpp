@@ -225,7 +225,8 @@ Command add_check_command(CLI::App& root) {
   add_lang_option(*app, args->lang);
   app->add_option("--annotate", args->annotate,
                   "Write OUT.png: the photo with landmarks, eye/crown/chin lines, the profile's allowed "
-                  "bands, the background outline and each failing check marked (one input only)");
+                  "bands as gauges in the margins (right: crown margin, eye line, chin; bottom: face "
+                  "centre), the background outline and each failing check marked (one input only)");
   add_models_option(*app, args->models);
   app->footer(
       "Examples:\n"

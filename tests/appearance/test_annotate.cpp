@@ -57,8 +57,17 @@ TEST_CASE("annotation of the compliant sample: lines, bands and the mask outline
   // Crown line.
   const int crown = cvRound(*d.o.crown_y * d.k);
   CHECK(diff_in(d.before, d.after, cv::Rect(W / 2, crown, W / 2 - 1, 1)) > 20);
-  // The crown band (3–12 % of H) is shaded even away from any line; a row below the chin band is not.
+  // The allowed bands are gauges in the right margin (crown margin 3–12 % of H, eye line 30–50 %) and
+  // along the bottom (centring): the bars change the pixels there ...
   CHECK(diff_in(d.before, d.after, cv::Rect(W - 40, cvRound(0.05 * H), 30, 2)) > 5);
+  CHECK(diff_in(d.before, d.after, cv::Rect(W - 19, cvRound(0.40 * H), 8, 4)) > 20);
+  CHECK(diff_in(d.before, d.after, cv::Rect(W / 2 - 2, H - 6, 4, 4)) > 20);
+  // ... and the photo itself is not tinted: inside the crown band, away from the margin and the lines,
+  // and on the cheek inside the eye band, the pixels are the photo's.
+  CHECK(diff_in(d.before, d.after, cv::Rect(W / 2 + W / 10, cvRound(0.05 * H), 20, 2)) < 2);
+  const cv::Point cheek(cvRound((d.o.landmarks[2].first + d.o.landmarks[31].first) / 2 * d.k),
+                        cvRound((d.o.landmarks[2].second + d.o.landmarks[31].second) / 2 * d.k));
+  CHECK(diff_in(d.before, d.after, cv::Rect(cheek.x - 3, cheek.y - 8, 6, 4)) < 2);
   // A landmark dot (nose tip, 30).
   const cv::Point nose(cvRound(d.o.landmarks[30].first * d.k), cvRound(d.o.landmarks[30].second * d.k));
   CHECK(diff_in(d.before, d.after, cv::Rect(nose.x - 1, nose.y - 1, 3, 3)) > 20);
