@@ -10,21 +10,10 @@ namespace idphoto::signature {
 
 namespace {
 
-// Window sums from an integral image (CV_64F, (h+1)×(w+1)) for the window clipped to the image.
+// Integral images (CV_64F, (h+1)×(w+1)) of the values and their squares: window sums in O(1).
 struct BoxStats {
   cv::Mat sum, sqsum;
   BoxStats(const cv::Mat& src) { cv::integral(src, sum, sqsum, CV_64F, CV_64F); }
-  void at(int x, int y, int half, int w, int h, double& mean, double& sd) const {
-    const int x0 = std::max(0, x - half), y0 = std::max(0, y - half);
-    const int x1 = std::min(w, x + half + 1), y1 = std::min(h, y + half + 1);
-    const double n = double(x1 - x0) * double(y1 - y0);
-    const double s = sum.at<double>(y1, x1) - sum.at<double>(y0, x1) - sum.at<double>(y1, x0) +
-                     sum.at<double>(y0, x0);
-    const double q = sqsum.at<double>(y1, x1) - sqsum.at<double>(y0, x1) -
-                     sqsum.at<double>(y1, x0) + sqsum.at<double>(y0, x0);
-    mean = s / n;
-    sd = std::sqrt(std::max(0.0, q / n - mean * mean));
-  }
 };
 
 double otsu_threshold(const cv::Mat& c8) {
@@ -91,9 +80,18 @@ cv::Mat sauvola(const cv::Mat& grey8, int window, double k, double r) {
   for (int y = 0; y < h; ++y) {
     const std::uint8_t* g = grey8.ptr<std::uint8_t>(y);
     std::uint8_t* o = out.ptr<std::uint8_t>(y);
+    const int y0 = std::max(0, y - half), y1 = std::min(h, y + half + 1);
+    const double* s0 = st.sum.ptr<double>(y0);
+    const double* s1 = st.sum.ptr<double>(y1);
+    const double* q0 = st.sqsum.ptr<double>(y0);
+    const double* q1 = st.sqsum.ptr<double>(y1);
     for (int x = 0; x < w; ++x) {
-      double m, sd;
-      st.at(x, y, half, w, h, m, sd);
+      // The window clipped to the image, its sums from the integral rows (BoxStats::at, inlined).
+      const int x0 = std::max(0, x - half), x1 = std::min(w, x + half + 1);
+      const double n = double(x1 - x0) * double(y1 - y0);
+      const double m = (s1[x1] - s0[x1] - s1[x0] + s0[x0]) / n;
+      const double q = q1[x1] - q0[x1] - q1[x0] + q0[x0];
+      const double sd = std::sqrt(std::max(0.0, q / n - m * m));
       o[x] = g[x] < m * (1.0 + k * (sd / r - 1.0)) ? 255 : 0;
     }
   }
