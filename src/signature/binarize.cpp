@@ -86,7 +86,7 @@ cv::Mat sauvola(const cv::Mat& grey8, int window, double k, double r) {
     const double* q0 = st.sqsum.ptr<double>(y0);
     const double* q1 = st.sqsum.ptr<double>(y1);
     for (int x = 0; x < w; ++x) {
-      // The window clipped to the image, its sums from the integral rows (BoxStats::at, inlined).
+      // The window clipped to the image; its sums from the four integral corners.
       const int x0 = std::max(0, x - half), x1 = std::min(w, x + half + 1);
       const double n = double(x1 - x0) * double(y1 - y0);
       const double m = (s1[x1] - s0[x1] - s1[x0] + s0[x0]) / n;
@@ -128,14 +128,11 @@ Binarized binarize(const cv::Mat& img, const BinarizeParams& params) {
   const double t_global = std::max(params.min_contrast, otsu_threshold(c8) / 255.0);
   const int window = params.window > 0 ? params.window
                                        : std::clamp(int(std::lround(sw * 4)) | 1, 15, 151);
-  // Sauvola on the flattened grey (paper ≈ 255): ink where the local test passes and the
-  // contrast clears a fraction of the global threshold (so faint strokes next to ink survive,
-  // paper texture far from ink does not).
+  // Sauvola on the flattened grey (paper ≈ 255) with hysteresis: a candidate is ink where the local test
+  // passes and the contrast clears half the global threshold, or where the contrast clears `strong` × it;
+  // a connected candidate survives only when it holds a seed pixel above `seed` × the threshold — faint
+  // parts of real strokes are kept with their stroke, faint stains and bleed-through on their own go.
   cv::Mat flat8 = 255 - c8;
-  // Hysteresis: a candidate is ink where the local test passes and the contrast clears half the global
-  // threshold, or where the contrast clears `strong` × it; a connected candidate survives only when
-  // it holds a seed pixel above `seed` × the threshold — faint parts of real strokes are kept with
-  // their stroke, faint stains and bleed-through on their own are dropped.
   cv::Mat local = sauvola(flat8, window, params.k, 128.0);
   cv::Mat ink = local & (c > t_global * 0.5);
   ink |= (c > t_global * params.strong);
