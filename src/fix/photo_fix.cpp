@@ -348,10 +348,40 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
                            : LocalText{"请重新拍摄：头部大小与位置需满足所有要求", "Retake the photo: the head's size and position cannot meet every rule"}));
       return finish();
     }
-    if (r.refused) return finish();
-    // Beyond the edge: only a plain background may be extended.
     const cv::Mat& bg_mask = a.background_mask();
     const bool plain = !bg_mask.empty();
+    // Full-size → output: rotate about the eye midpoint, shift to the crop, scale.
+    cv::Mat to_out = rot.clone();
+    to_out.at<double>(0, 2) -= plan.x;
+    to_out.at<double>(1, 2) -= plan.y;
+    to_out *= plan.scale;
+    const cv::Size out_size(P.out_w, P.out_h);
+    // A colour change needs a plain background; judged here, on the planned crop, so that a refusal
+    // lists it beside whatever else stands in the way.
+    cv::Mat hint;
+    PersonPrior prior;
+    if (colour) {
+      const auto t_plain = Clock::now();
+      if (plain) {
+        cv::Mat m = render(bg_mask, scale1, to_out, out_size, cv::Scalar(255), cv::INTER_AREA);
+        hint = m > 160;
+      }
+      for (int i = 0; i <= 26; ++i) prior.face.push_back(apply(to_out, lm[static_cast<size_t>(i)]));
+      prior.eye_mid = apply(to_out, head->eye_mid);
+      prior.crown_y = (hm.crown_y - plan.y) * plan.scale;
+      prior.chin_y = (hm.chin_y - plan.y) * plan.scale;
+      prior.face_width = hm.face_width * plan.scale;
+      const double share = plain_background_share(hint, prior);
+      if (share < P.min_plain_share)
+        refuse(refusal("photo.background.uniformity",
+                       {"背景不是纯色（纯色背景仅占预期背景区域的 " + num(share * 100, "%.0f") + "%），无法可靠更换背景",
+                        "The background is busy (only " + num(share * 100, "%.0f") +
+                            "% of the expected background area is plain): it cannot be replaced reliably"},
+                       {"请在纯色墙面前重新拍摄", "Retake in front of a plain wall"}));
+      r.timing_ms.emplace_back("background_plain", ms_since(t_plain));
+    }
+    if (r.refused) return finish();
+    // Beyond the edge: only a plain background may be extended.
     auto space = [&](double beyond, double limit, const char* id, LocalText msg, LocalText hint) {
       if (beyond <= 0.5) return;
       if (P.extend_background && plain && beyond <= limit) return;
@@ -392,14 +422,9 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     }
     r.changes.push_back({"以 1/" + num(1 / img->scale, "%.0f") + " 比例解码（DCT 缩放）",
                          "Decoded at 1/" + num(1 / img->scale, "%.0f") + " scale (JPEG DCT scaling)"});
-    // 5. Full-size → output: rotate about the eye midpoint, shift to the crop, scale.
-    cv::Mat to_out = rot.clone();
-    to_out.at<double>(0, 2) -= plan.x;
-    to_out.at<double>(1, 2) -= plan.y;
-    to_out *= plan.scale;
+    // 5. Full-size → output (to_out above).
     cv::Scalar fill(255, 255, 255);
     if (plain) fill = cv::mean(a.image().bgr, bg_mask);
-    const cv::Size out_size(P.out_w, P.out_h);
     cv::Mat out = render(img->bgr, img->scale, to_out, out_size, fill, cv::INTER_AREA);
     if (roll != 0)
       r.changes.push_back({"绕双眼中点旋转 " + num(-roll) + "° 使双眼水平", "Rotated " + num(-roll) + "° about the eye midpoint to level the eyes"});
@@ -415,26 +440,6 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     // 6. Background.
     if (colour) {
       const auto t_bg = Clock::now();
-      cv::Mat hint;
-      if (plain) {
-        cv::Mat m = render(bg_mask, scale1, to_out, out_size, cv::Scalar(255), cv::INTER_AREA);
-        hint = m > 160;
-      }
-      PersonPrior prior;
-      for (int i = 0; i <= 26; ++i) prior.face.push_back(apply(to_out, lm[static_cast<size_t>(i)]));
-      prior.eye_mid = apply(to_out, head->eye_mid);
-      prior.crown_y = (hm.crown_y - plan.y) * plan.scale;
-      prior.chin_y = (hm.chin_y - plan.y) * plan.scale;
-      prior.face_width = hm.face_width * plan.scale;
-      const double share = plain_background_share(hint, prior);
-      if (share < P.min_plain_share) {
-        refuse(refusal("photo.background.uniformity",
-                       {"背景不是纯色（纯色背景仅占预期背景区域的 " + num(share * 100, "%.0f") + "%），无法可靠更换背景",
-                        "The background is busy (only " + num(share * 100, "%.0f") +
-                            "% of the expected background area is plain): it cannot be replaced reliably"},
-                       {"请在纯色墙面前重新拍摄", "Retake in front of a plain wall"}));
-        return finish();
-      }
       const cv::Mat alpha = person_alpha(out, hint, prior);
       out = composite_on_colour(out, alpha, *colour);
       r.background_replaced = true;

@@ -102,6 +102,35 @@ TEST_CASE("a dark photo fails exposure; side light fails illumination uniformity
   CHECK(status(check_mat(side), "photo.light.uniformity") == Status::fail);
 }
 
+TEST_CASE("illumination uniformity is the darker half's brightness over the brighter's (decision 0005)") {
+  const cv::Mat img = sample();
+  auto darken_left = [&](double k) {
+    cv::Mat m = img.clone();
+    cv::Mat half = m.colRange(0, m.cols / 2);
+    half.convertTo(half, -1, k, 0);
+    return check_mat(m);
+  };
+  const Finding* even = nullptr;
+  const Report r0 = check_mat(img);
+  for (const auto& f : r0.findings)
+    if (f.id == "photo.light.uniformity") even = &f;
+  REQUIRE(even);
+  REQUIRE(even->value);
+  CHECK(*even->value > 0.8);  // the sample is lit evenly
+  CHECK(even->unit == "ratio");
+  // A mild difference passes although the halves' histograms already overlap little.
+  CHECK(status(darken_left(0.9), "photo.light.uniformity") == Status::pass);
+  const Report strong = darken_left(0.5);
+  for (const auto& f : strong.findings) {
+    if (f.id != "photo.light.uniformity") continue;
+    CHECK(f.status == Status::fail);
+    REQUIRE(f.value);
+    CHECK(*f.value < 0.6);
+    CHECK(f.message.en.find("image-left half darker") != std::string::npos);
+    CHECK(f.message.en.find("as bright as the other") != std::string::npos);
+  }
+}
+
 TEST_CASE("blur fails sharpness; a blue cast fails natural colour; heavy JPEG compression warns") {
   cv::Mat img = sample();
   cv::Mat blurred;

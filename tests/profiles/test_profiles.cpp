@@ -89,7 +89,7 @@ TEST_CASE("cn-1inch holds the CPTA numbers") {
   check_range(*p, "photo.geometry.centring", "range", -0.04, 0.04);
   check_range(*p, "photo.geometry.face_width", "range", 0.50, 0.68);
   check_range(*p, "photo.face.ied", "range", 60, std::nullopt);
-  CHECK(params_of(*p, "photo.face.pose.yaw")->number("max_deg", 0) == 8);
+  CHECK(params_of(*p, "photo.face.pose.yaw")->number("max_deg", 0) == 10);
   CHECK(params_of(*p, "photo.face.count")->number("min_relative_width", 0) == 0.5);
   // registry order
   for (std::size_t i = 0; i < p->data().checks.size(); ++i)
