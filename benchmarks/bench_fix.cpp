@@ -1,5 +1,5 @@
 // `fix` to cn-1inch: whole pipeline (scaled decode → re-check) on the samples, a 10 MP, a 14 MP and a 576×768 JPEG,
-// the same on a progressive copy, background replacement separately, and the naive path (full decode, HOG over
+// a 14 MP enlargement of a fixable photo, the same on progressive copies, background replacement separately, and the naive path (full decode, HOG over
 // the full image, landmarks: bench::DlibBaseline) in the same run. Medians go to docs/performance.md.
 #include <benchmark/benchmark.h>
 
@@ -13,6 +13,7 @@
 #include "idphoto/idphoto.hpp"
 #include "io/decode.hpp"
 #include "io/encode.hpp"
+#include <opencv2/imgproc.hpp>
 #include "bench_allocator.hpp"
 
 namespace fs = std::filesystem;
@@ -106,20 +107,27 @@ int main(int argc, char** argv) {
     }
     inputs().push_back({label, d / rel, slurp(d / rel)});
   }
-  // A progressive copy of the 10 MP photo (full size, quality 92), written to a temporary file for the baseline.
-  {
-    auto dec = io::decode(inputs()[2].bytes, Limits{});  // the 10 MP photo (after the two samples)
-    if (dec) {
-      io::JpegEncodeOptions o;
-      o.quality = 92;
-      o.progressive = true;
-      if (auto enc = io::encode_jpeg(dec->bgr, o)) {
-        const fs::path tmp = fs::temp_directory_path() / "idphoto_bench_progressive.jpg";
-        std::ofstream(tmp, std::ios::binary).write(reinterpret_cast<const char*>(enc->data()),
-                                                   static_cast<std::streamsize>(enc->size()));
-        inputs().push_back({"10MP_progressive", tmp, std::move(enc.value())});
-      }
+  // Generated inputs, written to temporary files for the baseline (quality 92).
+  auto add_encoded = [](const std::string& label, const cv::Mat& bgr, bool progressive) {
+    io::JpegEncodeOptions o;
+    o.quality = 92;
+    o.progressive = progressive;
+    if (auto enc = io::encode_jpeg(bgr, o)) {
+      const fs::path tmp = fs::temp_directory_path() / ("idphoto_bench_" + label + ".jpg");
+      std::ofstream(tmp, std::ios::binary).write(reinterpret_cast<const char*>(enc->data()),
+                                                 static_cast<std::streamsize>(enc->size()));
+      inputs().push_back({label, tmp, std::move(enc.value())});
     }
+  };
+  // A progressive copy of the 10 MP photo (full size).
+  if (auto dec = io::decode(inputs()[2].bytes, Limits{})) add_encoded("10MP_progressive", dec->bgr, true);
+  // A 14 MP photo that fix can finish: img30 (fixable, ../shared/data README) enlarged 3.1× to 4504×3112
+  // (bicubic), baseline and progressive. No real 14 MP photo in ../shared/data is fixable.
+  if (auto dec = io::decode(inputs()[5].bytes, Limits{})) {
+    cv::Mat big;
+    cv::resize(dec->bgr, big, cv::Size(4504, 3112), 0, 0, cv::INTER_CUBIC);
+    add_encoded("14MP_4504x3112_img30_enlarged", big, false);
+    add_encoded("14MP_img30_enlarged_progressive", big, true);
   }
   (void)engine();
   (void)baseline();

@@ -25,12 +25,26 @@ const std::array<float, 256>& srgb_to_linear() {
   return t;
 }
 
+// Linear Y at which the sRGB-encoded Y, rounded to 0..255, steps from k − 1 to k (k = 1..255): the
+// encoding is monotonic, so a binary search over these replaces a pow() per pixel.
+const std::array<double, 255>& luminance_steps() {
+  static const std::array<double, 255> t = [] {
+    std::array<double, 255> r{};
+    for (int k = 1; k <= 255; ++k) {
+      const double e = (k - 0.5) / 255.0;
+      r[static_cast<size_t>(k - 1)] = e <= 0.04045 ? e / 12.92 : std::pow((e + 0.055) / 1.055, 2.4);
+    }
+    return r;
+  }();
+  return t;
+}
+
 // Y (0..255, sRGB-encoded) of one BGR pixel.
 int luminance(const cv::Vec3b& p) {
   const auto& lin = srgb_to_linear();
   const double y = 0.2126 * lin[p[2]] + 0.7152 * lin[p[1]] + 0.0722 * lin[p[0]];
-  const double e = y <= 0.0031308 ? 12.92 * y : 1.055 * std::pow(y, 1 / 2.4) - 0.055;
-  return std::clamp(static_cast<int>(std::lround(255.0 * e)), 0, 255);
+  const auto& steps = luminance_steps();
+  return static_cast<int>(std::upper_bound(steps.begin(), steps.end(), y) - steps.begin());
 }
 
 cv::Rect clip(const cv::Rect& r, const cv::Size& s) { return r & cv::Rect(0, 0, s.width, s.height); }

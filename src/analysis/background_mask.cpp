@@ -12,13 +12,15 @@ namespace idphoto::analysis {
 cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y,
                                  const cv::Mat* bgr_lab) {
   if (bgr.empty() || bgr.type() != CV_8UC3) return {};
-  // Work at ≤ 1000 px on the longest side; the mask is scaled back (nearest) to bgr's size.
-  const double s = std::min(1.0, 1000.0 / std::max(bgr.cols, bgr.rows));
+  // Work at ≤ 1000 px on the longest side (≤ 1600 px when the caller has bgr's Lab already: shrinking
+  // and converting again would cost more than the finer mask); the mask is scaled back (nearest) to bgr's size.
+  const bool have_lab = bgr_lab && bgr_lab->size() == bgr.size();
+  const double s = std::min(1.0, (have_lab ? 1600.0 : 1000.0) / std::max(bgr.cols, bgr.rows));
   cv::Mat small = bgr;
   if (s < 1.0) cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);
   const auto border = estimate_border_colour(small);
   if (!border) return {};
-  const cv::Mat lab = s == 1.0 && bgr_lab && bgr_lab->size() == bgr.size() ? *bgr_lab : bgr_to_lab(small);
+  const cv::Mat lab = s == 1.0 && have_lab ? *bgr_lab : bgr_to_lab(small);
   const double threshold = std::max(14.0, 3.0 * border->noise);  // ΔE from the border colour
   const float t2 = static_cast<float>(threshold * threshold);
   cv::Mat close(small.size(), CV_8U);
