@@ -1,5 +1,6 @@
 // Signature cleaning and binarization speed (docs/performance.md): clean of a 2000×800 phone photo,
-// clean of a 4000×3000 baseline JPEG (decode included), Sauvola at two window sizes.
+// clean of a 4000×3000 baseline JPEG (decode included), Sauvola at three window sizes, and same-run
+// comparisons of the work side (analysis) and of the DCT-scaled decode.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -8,7 +9,9 @@
 
 #include "idphoto/idphoto.hpp"
 #include "io/encode.hpp"
+#include "io/decode.hpp"
 #include "signature/binarize.hpp"
+#include "signature/ink_analysis.hpp"
 #include "bench_allocator.hpp"
 
 namespace {
@@ -64,8 +67,27 @@ void BM_binarize_2000x800(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(idphoto::signature::binarize(img).ink.data);
 }
 
+// The analysis alone at a given work side (the clean's default is signature::AnalyseOptions{}; 1400
+// was the earlier one): the same image, so rows compare within one run.
+void BM_analyse_2000x800_work_side(benchmark::State& st) {
+  const cv::Mat img = phone_photo(2000, 800);
+  idphoto::signature::AnalyseOptions o;
+  o.max_work_side = int(st.range(0));
+  for (auto _ : st) benchmark::DoNotOptimize(idphoto::signature::analyse_ink(img, o).box.area());
+}
+
+// Decoding the 4000×3000 JPEG in full (the earlier path) and at the DCT scale the clean uses now.
+void BM_decode_4000x3000(benchmark::State& st) {
+  const auto bytes = jpeg(phone_photo(4000, 3000));
+  idphoto::io::DecodeOptions o;
+  o.min_long_side = int(st.range(0));
+  for (auto _ : st) benchmark::DoNotOptimize(idphoto::io::decode(bytes, idphoto::Limits{}, o)->bgr.data);
+}
+
 }  // namespace
 
+BENCHMARK(BM_analyse_2000x800_work_side)->Arg(1400)->Arg(1000)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_decode_4000x3000)->Arg(0)->Arg(1000)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_clean_2000x800)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_clean_4000x3000_jpeg)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_binarize_2000x800)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);

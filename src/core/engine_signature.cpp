@@ -43,10 +43,14 @@ void run_checks(Report& r, const signature::InkAnalysis& a, const Profile& profi
 }
 
 // Decodes a signature input into r: timing "decode", the image block, and on failure the error
-// (with the sniffed format and size) and no image.
+// (with the sniffed format and size) and no image. A large JPEG is decoded at the smallest DCT scale
+// that still covers the analysis' working size (signature::AnalyseOptions::max_work_side), which it
+// would be shrunk to anyway; the image block keeps the file's full size.
 std::optional<io::DecodedImage> decode_into(Report& r, std::span<const std::uint8_t> bytes,
                                             const Limits& limits, Clock::time_point t0) {
-  auto decoded = io::decode(bytes, limits);
+  io::DecodeOptions o;
+  o.min_long_side = signature::AnalyseOptions{}.max_work_side;
+  auto decoded = io::decode(bytes, limits, o);
   r.timing_ms.emplace_back("decode", ms_since(t0));
   if (!decoded) {
     r.error = decoded.error();
@@ -98,7 +102,9 @@ Report Engine::check_signature(std::span<const std::uint8_t> bytes, const Profil
   if (!decoded) return r;
   try {
     const auto t1 = Clock::now();
-    judge(r, signature::analyse_ink(decoded->bgr, {}), profile, t0, t1);
+    signature::AnalyseOptions o;
+    o.source_scale = decoded->scale;
+    judge(r, signature::analyse_ink(decoded->bgr, o), profile, t0, t1);
   } catch (const std::exception& e) {
     r.error = Error{ErrorCode::internal, std::string("signature analysis failed: ") + e.what()};
     r.timing_ms.emplace_back("total", ms_since(t0));
@@ -130,13 +136,51 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     o.orient = !options.rotate;
     o.rotate = options.rotate;
     o.deskew = options.deskew;
+    o.source_scale = decoded->scale;
+    signature::AnalyseOptions as_is;
+    as_is.source_scale = decoded->scale;
     cv::Mat oriented;
     signature::InkAnalysis a = signature::analyse_ink(decoded->bgr, o, &oriented);
-    judge(res.before, a.rotation == 0 && a.skew_deg == 0 ? a : signature::analyse_ink(decoded->bgr, {}),
+    judge(res.before, a.rotation == 0 && a.skew_deg == 0 ? a : signature::analyse_ink(decoded->bgr, as_is),
           profile, t0, t1);
     if (!a.found) {
       res.changes.push_back({"未找到签名：未生成输出", "No signature found: no output written"});
       return res;
+    }
+    signature::CanvasSpec spec;
+    spec.width = int(clamp_to(param(profile, "signature.image.dimensions", "width"), 450));
+    spec.height = int(clamp_to(param(profile, "signature.image.dimensions", "height"),
+                               std::round(spec.width / 3.0)));
+    const auto margins = param(profile, "signature.layout.margins", "range");
+    if (margins.is_array() && margins[0].is_number() && margins[1].is_number())
+      spec.margin = (margins[0].get<double>() + margins[1].get<double>()) / 2;
+    // A small signature in a large photo: the coarse analysis would be enlarged onto the canvas, so
+    // analyse again at the size the canvas needs (as far as the file has pixels), orientation kept.
+    const int full_long = std::max(decoded->width, decoded->height);
+    const int work_long = std::max(a.work_width, a.work_height);
+    if (const double need = signature::placement_scale(a, spec); need > 1.05 && work_long < full_long) {
+      const int side = std::min(full_long, int(std::ceil(work_long * need)));
+      io::DecodeOptions d2;
+      d2.min_long_side = side;
+      if (std::max(decoded->bgr.cols, decoded->bgr.rows) < side) {
+        auto again = io::decode(bytes, impl_->options.limits, d2);
+        if (!again) {
+          res.before.error = again.error();
+          return res;
+        }
+        decoded = std::move(again.value());
+      }
+      signature::AnalyseOptions fine = o;
+      fine.max_work_side = side;
+      fine.orient = false;
+      fine.rotate = a.rotation;
+      fine.source_scale = decoded->scale;
+      const bool uncertain = a.rotation_uncertain;
+      signature::InkAnalysis b = signature::analyse_ink(decoded->bgr, fine, &oriented);
+      if (b.found) {
+        b.rotation_uncertain = uncertain;
+        a = std::move(b);
+      }
     }
     if (a.rotation)
       res.changes.push_back({"图像已顺时针旋转 " + std::to_string(a.rotation) + "°",
@@ -161,13 +205,6 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
       res.changes.push_back({"已去除 " + std::to_string(a.lines_removed) + " 条横线/框线/纸边",
                              "Removed " + std::to_string(a.lines_removed) +
                                  " ruled line(s), border(s) or paper edge(s)"});
-    signature::CanvasSpec spec;
-    spec.width = int(clamp_to(param(profile, "signature.image.dimensions", "width"), 450));
-    spec.height = int(clamp_to(param(profile, "signature.image.dimensions", "height"),
-                               std::round(spec.width / 3.0)));
-    const auto margins = param(profile, "signature.layout.margins", "range");
-    if (margins.is_array() && margins[0].is_number() && margins[1].is_number())
-      spec.margin = (margins[0].get<double>() + margins[1].get<double>()) / 2;
     const cv::Mat canvas = signature::place_on_canvas(a, spec);
     res.changes.push_back({"签名已居中放置于 " + std::to_string(spec.width) + "×" +
                                std::to_string(spec.height) + " 白底画布",

@@ -22,6 +22,9 @@ struct DecodeOptions {
   // at least this wide and high (after orientation). 0 = full size.
   int min_width = 0;
   int min_height = 0;
+  // When > 0, likewise: the decoded image's longer side stays at least this long (signatures: the
+  // analysis works at a bounded longer side whatever the aspect).
+  int min_long_side = 0;
 };
 
 struct DecodedImage {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -263,9 +264,10 @@ Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limi
   out.width = swaps ? height : width;
   out.height = swaps ? width : height;
 
-  // The smallest DCT scale that keeps the oriented image at least min_width x min_height.
+  // The smallest DCT scale that keeps the oriented image at least min_width x min_height and its longer
+  // side at least min_long_side.
   tjscalingfactor scale{1, 1};
-  if (options.min_width > 0 || options.min_height > 0) {
+  if (options.min_width > 0 || options.min_height > 0 || options.min_long_side > 0) {
     int count = 0;
     const tjscalingfactor* factors = tjGetScalingFactors(&count);
     for (int i = 0; factors != nullptr && i < count; ++i) {
@@ -274,7 +276,7 @@ Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limi
         continue;
       int sw = TJSCALED(width, f), sh = TJSCALED(height, f);
       if (swaps) std::swap(sw, sh);
-      if (sw >= options.min_width && sh >= options.min_height) scale = f;
+      if (sw >= options.min_width && sh >= options.min_height && std::max(sw, sh) >= options.min_long_side) scale = f;
     }
   }
   const int dw = TJSCALED(width, scale), dh = TJSCALED(height, scale);

@@ -32,8 +32,10 @@ void keep_strokes_within_writing(const cv::Mat& ink, cv::Mat& h, cv::Mat& v, dou
   cv::dilate(straight, grown, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
   const cv::Rect writing = cv::boundingRect(ink & ~grown);
   if (writing.area() == 0) return;
-  const int tol = std::max(3, int(std::lround(2 * sw)));
+  // A flourish or underline may run a little past the rest of the writing; a ruled line runs well past it.
+  const int tol_px = std::max(3, int(std::lround(2 * sw)));
   auto drop_within = [&](cv::Mat& runs, bool horizontal) {
+    const int tol = std::max(tol_px, int(0.08 * (horizontal ? writing.width : writing.height)));
     cv::Mat labels, stats, cent;
     const int n = cv::connectedComponentsWithStats(runs, labels, stats, cent, 8, CV_32S);
     std::vector<std::uint8_t> drop(n, 0);
@@ -311,7 +313,7 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
   a.work_height = ink.rows;
   a.found = a.box.area() > 0 && cv::countNonZero(ink) >= std::max(20.0, sw * sw * 6);
   a.ink_fraction = double(cv::countNonZero(ink)) / double(ink.total());
-  a.stroke_px = stroke_width(ink) / s;
+  a.stroke_px = stroke_width(ink) / (s * (o.source_scale > 0 ? o.source_scale : 1.0));
   // Contrast and colours of the ink; paper statistics.
   if (a.found) {
     std::vector<float> cvals;
@@ -375,12 +377,17 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
   return a;
 }
 
-cv::Mat place_on_canvas(const InkAnalysis& a, const CanvasSpec& spec) {
-  cv::Mat canvas(spec.height, spec.width, CV_8U, cv::Scalar(255));
-  if (!a.found || a.box.area() == 0) return canvas;
+double placement_scale(const InkAnalysis& a, const CanvasSpec& spec) {
+  if (!a.found || a.box.area() == 0) return 0;
   const double avail_w = spec.width * (1.0 - 2 * spec.margin);
   const double avail_h = spec.height * (1.0 - 2 * spec.margin);
-  const double scale = std::min(avail_w / a.box.width, avail_h / a.box.height);
+  return std::min(avail_w / a.box.width, avail_h / a.box.height);
+}
+
+cv::Mat place_on_canvas(const InkAnalysis& a, const CanvasSpec& spec) {
+  cv::Mat canvas(spec.height, spec.width, CV_8U, cv::Scalar(255));
+  const double scale = placement_scale(a, spec);
+  if (scale <= 0) return canvas;
   const int w = std::max(1, int(std::lround(a.box.width * scale)));
   const int h = std::max(1, int(std::lround(a.box.height * scale)));
   cv::Mat crop = a.ink(a.box), resized;

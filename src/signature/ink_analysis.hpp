@@ -38,7 +38,9 @@ struct InkAnalysis {
 };
 
 struct AnalyseOptions {
-  int max_work_side = 1400;     // analyse at most this long a side (speed); 0 = full size
+  int max_work_side = 1000;     // analyse at most this long a side (speed); 0 = full size. clean
+                                // analyses again finer when the ink box would be enlarged onto the canvas
+  double source_scale = 1.0;    // bgr's size / the file's full size (a JPEG decoded at a DCT scale)
   bool remove_lines = true;
   bool orient = false;          // find 90° turns (clean only)
   std::optional<int> rotate;    // forced clockwise turn 0|90|180|270
@@ -53,6 +55,9 @@ struct CanvasSpec {
   double margin = 0.10;            // ink box margin on the tighter side, fraction of that side
   bool antialias = true;
 };
+
+// Canvas pixels per work pixel when the ink box is fitted into the canvas (> 1: enlarged); 0 without ink.
+double placement_scale(const InkAnalysis& a, const CanvasSpec& spec);
 
 // The cleaned signature: black ink on pure white, the ink box scaled into the canvas and centred.
 // CV_8UC1.

@@ -197,7 +197,7 @@ TEST_CASE("SigComp scans clean to centred black on white keeping the binarized i
   MESSAGE("SigComp: " << n << " images, " << passed << " clean outputs pass, " << kept95 << " keep ≥ 95 % ink");
   REQUIRE(n > 100);
   // Pinned at today's figure (138 of 139 outputs pass every check; issue 5 wants all): a regression fails.
-  CHECK(passed >= 138);
+  CHECK(passed >= 139);  // 003_11 too since an underline running a little past the name is writing
   CHECK(kept95 == n);
 }
 
@@ -376,4 +376,63 @@ TEST_CASE("clean's 'before' report is check_signature's, with or without a turn 
     CHECK_FALSE(res.output.empty());
   }
   CHECK(engine().clean_signature(png_of(synthetic(true, true)), p, straightened).changes.size() > 0);
+}
+
+namespace {
+
+std::vector<std::uint8_t> jpeg_of(const cv::Mat& m) {
+  std::vector<std::uint8_t> b;
+  cv::imencode(".jpg", m, b, {cv::IMWRITE_JPEG_QUALITY, 95});
+  return b;
+}
+
+// White paper 4000×3000 with a black scrawl of stroke `stroke` px spanning `span` of the width.
+cv::Mat big_page(int stroke, double span) {
+  cv::Mat img(3000, 4000, CV_8UC3, cv::Scalar(235, 235, 235));
+  std::vector<cv::Point> pts;
+  for (int i = 0; i <= 300; ++i) {
+    const double t = i / 300.0;
+    pts.emplace_back(int(2000 + 4000 * span * (t - 0.5)), int(1500 + 4000 * span * 0.12 * std::sin(t * 25)));
+  }
+  cv::polylines(img, pts, false, cv::Scalar(20, 20, 20), stroke, cv::LINE_8);
+  return img;
+}
+
+double iou(const cv::Mat& a, const cv::Mat& b) {
+  const cv::Mat ia = a < 128, ib = b < 128;
+  const double u = cv::countNonZero(ia | ib);
+  return u > 0 ? cv::countNonZero(ia & ib) / u : 0;
+}
+
+}  // namespace
+
+TEST_CASE("a large JPEG is analysed from a DCT-scaled decode, stroke width still in the file's pixels") {
+  const auto bytes = jpeg_of(big_page(16, 0.5));
+  const auto p = Profile::builtin("cn-signature").value();
+  const Report r = engine().check_signature(bytes, p);
+  REQUIRE_FALSE(r.error);
+  REQUIRE(r.image);
+  CHECK(r.image->width == 4000);
+  const Finding& sw = finding(r, "signature.ink.stroke_width");
+  REQUIRE(sw.value);
+  INFO("stroke width " << *sw.value);
+  CHECK(*sw.value > 12);  // 16 px drawn; a DCT-scale slip would say 8 or 4
+  CHECK(*sw.value < 24);
+}
+
+TEST_CASE("a small signature in a large photo is cleaned from a finer analysis, like its crop") {
+  // The scrawl spans 12 % of a 4000-px page: the coarse analysis (1000 px) would have to enlarge it
+  // 3× onto the canvas; clean analyses again at the size the canvas needs. Its output matches the
+  // clean of a crop around the signature (analysed at full resolution).
+  const cv::Mat page = big_page(6, 0.12);
+  const auto p = Profile::builtin("cn-signature").value();
+  const auto whole = engine().clean_signature(jpeg_of(page), p);
+  const auto crop = engine().clean_signature(png_of(page(cv::Rect(1600, 1100, 800, 800)).clone()), p);
+  REQUIRE(whole.passed());
+  REQUIRE(crop.passed());
+  const cv::Mat a = decode(whole.output), b = decode(crop.output);
+  REQUIRE(a.size() == b.size());
+  const double overlap = iou(a, b);
+  MESSAGE("ink overlap with the crop's clean: " << overlap);
+  CHECK(overlap > 0.8);
 }
