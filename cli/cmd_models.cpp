@@ -26,7 +26,9 @@ Command add_models_command(CLI::App& root) {
       "Show the face models the engine loads: path, size, licence and whether each is present. The "
       "68-point landmark model (Debian package libdlib-data) is trained on iBUG 300-W, whose terms "
       "allow NON-COMMERCIAL research use only: commercial use of idphoto needs a landmark model "
-      "with a licence that allows it. The HOG face detector is built into dlib (Boost licence). The "
+      "with a licence that allows it. The HOG face detector is built into dlib (Boost licence); on a "
+      "CPU with AVX2 and FMA the same detector compiled for them is loaded from idphoto-hog-avx2.so "
+      "(IDPHOTO_HOG_MODULE=off keeps the baseline build). The "
       "landmarks are computed from a compact, memory-mapped copy of the dlib model kept in "
       "$IDPHOTO_CACHE_DIR (default ~/.cache/idphoto; 'off' = none): the same points, loaded in "
       "milliseconds instead of ~2 s; made by idphoto-prepare-models or on first use (docs/models.md).");

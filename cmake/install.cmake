@@ -26,3 +26,9 @@ if(TARGET idphoto_cli)
   # It links only OpenCV from the system paths, so it needs no RPATH.
   install(TARGETS idphoto_codecs LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/idphoto COMPONENT runtime)
 endif()
+
+# The AVX2 face-detector module libidphoto loads from <libdir>/idphoto when the CPU has AVX2 + FMA
+# (src/face/face_models.cpp); without it the baseline detector runs.
+if(TARGET idphoto_hog_avx2)
+  install(TARGETS idphoto_hog_avx2 LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/idphoto COMPONENT runtime)
+endif()

@@ -94,9 +94,14 @@ std::vector<ModelInfo> Engine::models() const {
   }
 
   ModelInfo hog;
-  hog.name = "dlib HOG frontal face detector";
-  hog.path = "(built into dlib)";
+  const bool avx2 = info.detector_code == "avx2";
+  hog.name = avx2 ? "dlib HOG frontal face detector (AVX2 + FMA build)" : "dlib HOG frontal face detector";
+  hog.path = avx2 ? info.detector_module : "(built into dlib)";
   hog.bytes = 0;
+  if (avx2) {
+    const auto msize = std::filesystem::file_size(hog.path, ec);
+    hog.bytes = ec ? 0 : static_cast<std::uint64_t>(msize);
+  }
   hog.licence = "Boost Software License 1.0";
   hog.provided_by = "libdlib19.1";
   out.push_back(std::move(hog));

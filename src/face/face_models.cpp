@@ -14,12 +14,15 @@
 #include <sstream>
 #include <system_error>
 
+#include <dlfcn.h>
 #include <sys/stat.h>
 
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/revision.h>
 #include <dlib/serialize.h>
+
+#include "face/hog_module_abi.h"
 
 namespace idphoto::face {
 namespace {
@@ -45,26 +48,114 @@ struct image_traits<idphoto::face::GreyView> {
 
 namespace idphoto::face {
 
+namespace {
+
+// idphoto-hog-avx2.so (hog_module.cpp), loaded once per process when the CPU has AVX2 and FMA, found
+// next to the object holding this code (libidphoto.so, or an executable linking the static archive) or
+// in its idphoto/ subdirectory. IDPHOTO_HOG_MODULE=off keeps the baseline detector; =PATH names the file.
+struct HogModule {
+  std::string path;
+  void* (*create)(const char*, size_t) = nullptr;
+  int (*detect)(void*, const unsigned char*, long, long, long, double*, int) = nullptr;
+  void (*destroy)(void*) = nullptr;
+};
+
+const HogModule* load_hog_module() {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__EMSCRIPTEN__)
+  const char* env = std::getenv("IDPHOTO_HOG_MODULE");
+  if (env && std::string_view(env) == "off") return nullptr;
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return nullptr;
+  std::vector<std::string> candidates;
+  if (env && *env) {
+    candidates.emplace_back(env);
+  } else {
+    Dl_info where{};
+    if (dladdr(reinterpret_cast<const void*>(&load_hog_module), &where) != 0 && where.dli_fname) {
+      std::error_code ec;
+      auto dir = std::filesystem::path(where.dli_fname).parent_path();
+      if (auto c = std::filesystem::weakly_canonical(dir, ec); !ec) dir = c;
+      candidates.push_back((dir / "idphoto-hog-avx2.so").string());
+      candidates.push_back((dir / "idphoto" / "idphoto-hog-avx2.so").string());
+    }
+  }
+  for (const std::string& c : candidates) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(c, ec)) continue;
+    void* h = dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) continue;
+    auto abi = reinterpret_cast<int (*)()>(dlsym(h, "idphoto_hog_abi"));
+    HogModule m;
+    m.path = c;
+    m.create = reinterpret_cast<decltype(m.create)>(dlsym(h, "idphoto_hog_create"));
+    m.detect = reinterpret_cast<decltype(m.detect)>(dlsym(h, "idphoto_hog_detect"));
+    m.destroy = reinterpret_cast<decltype(m.destroy)>(dlsym(h, "idphoto_hog_destroy"));
+    if (!abi || abi() != IDPHOTO_HOG_MODULE_ABI || !m.create || !m.detect || !m.destroy) {
+      dlclose(h);
+      continue;
+    }
+    return new HogModule(std::move(m));  // kept for the process (never unloaded: detectors may outlive engines)
+  }
+#endif
+  return nullptr;
+}
+
+const HogModule* hog_module() {
+  static const HogModule* const m = load_hog_module();
+  return m;
+}
+
+// One detector of the pool: the module's, or dlib's baseline-compiled one.
+struct Detector {
+  std::unique_ptr<dlib::frontal_face_detector> dlib_det;
+  const HogModule* module = nullptr;
+  void* handle = nullptr;
+  Detector() = default;
+  Detector(const Detector&) = delete;
+  Detector& operator=(const Detector&) = delete;
+  ~Detector() {
+    if (handle) module->destroy(handle);
+  }
+};
+
+}  // namespace
+
 struct FaceModels::Impl {
   std::string path;
   LoadInfo info;
   std::unique_ptr<const CompactLandmarks> landmarks;  // predict() is const and thread-safe
   dlib::frontal_face_detector prototype;
+  const HogModule* module = nullptr;  // set when the module made a detector at load
+  std::string serialized;             // the prototype in dlib's serialisation, for the module
   // object_detector keeps scratch buffers inside (not safe concurrently): a mutex-guarded pool of copies,
   // grown on demand, so N threads use at most N copies and an instance owns them (no thread_local leak).
   std::mutex pool_mutex;
-  std::vector<std::unique_ptr<dlib::frontal_face_detector>> pool;
+  std::vector<std::unique_ptr<Detector>> pool;
 
-  std::unique_ptr<dlib::frontal_face_detector> acquire() {
-    std::lock_guard lock(pool_mutex);
-    if (!pool.empty()) {
-      auto d = std::move(pool.back());
-      pool.pop_back();
-      return d;
+  std::unique_ptr<Detector> make() const {
+    auto d = std::make_unique<Detector>();
+    if (module) {
+      d->handle = module->create(serialized.data(), serialized.size());
+      if (d->handle) {
+        d->module = module;
+        return d;
+      }
     }
-    return std::make_unique<dlib::frontal_face_detector>(prototype);  // the prototype itself never runs
+    d->dlib_det = std::make_unique<dlib::frontal_face_detector>(prototype);  // the prototype itself never runs
+    return d;
   }
-  void release(std::unique_ptr<dlib::frontal_face_detector> d) {
+  std::unique_ptr<Detector> acquire() {
+    {
+      std::lock_guard lock(pool_mutex);
+      if (!pool.empty()) {
+        auto d = std::move(pool.back());
+        pool.pop_back();
+        return d;
+      }
+    }
+    return make();
+  }
+  void release(std::unique_ptr<Detector> d) {
     std::lock_guard lock(pool_mutex);
     pool.push_back(std::move(d));
   }
@@ -215,7 +306,7 @@ const std::string& FaceModels::landmark_model_path() const { return impl_->path;
 const FaceModels::LoadInfo& FaceModels::load_info() const { return impl_->info; }
 
 Result<std::shared_ptr<const FaceModels>> FaceModels::load(const std::string& landmark_model_path,
-                                                           const std::string& cache_dir) {
+                                                           const std::string& cache_dir, bool baseline_detector) {
   const auto t0 = Clock::now();
   const std::string advice = " (install the Debian package libdlib-data or pass --models DIR)";
   std::error_code ec;
@@ -290,7 +381,20 @@ Result<std::shared_ptr<const FaceModels>> FaceModels::load(const std::string& la
       im.prototype = dlib::get_frontal_face_detector();
       if (!det_path.empty()) store_detector(det_path, im.prototype);
     }
-    im.pool.push_back(std::make_unique<dlib::frontal_face_detector>(im.prototype));
+    if (const HogModule* hm = baseline_detector ? nullptr : hog_module()) {
+      std::ostringstream ser;
+      dlib::serialize(im.prototype, ser);
+      im.serialized = ser.str();
+      im.module = hm;
+    }
+    auto first = im.make();
+    if (im.module && !first->handle) {  // the module could not read the detector: baseline only
+      im.module = nullptr;
+      im.serialized.clear();
+    }
+    info.detector_code = im.module ? "avx2" : "baseline";
+    info.detector_module = im.module ? im.module->path : std::string();
+    im.pool.push_back(std::move(first));
   } catch (const std::exception& e) {
     return Error{ErrorCode::internal, std::string("face detector initialisation failed: ") + e.what()};
   }
@@ -303,10 +407,29 @@ std::vector<Detection> FaceModels::detect(const cv::Mat& grey) const {
   if (grey.empty() || grey.type() != CV_8UC1) return out;
   GreyView view{&grey};
   std::vector<dlib::rect_detection> dets;
-  std::unique_ptr<dlib::frontal_face_detector> det;
+  std::unique_ptr<Detector> det;
   try {
     det = impl_->acquire();
-    (*det)(view, dets, 0.0);
+    if (det->handle) {
+      std::vector<double> buf(5 * 16);
+      int n = det->module->detect(det->handle, grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0]),
+                                  buf.data(), 16);
+      if (n > 16) {
+        buf.resize(5 * static_cast<size_t>(n));
+        n = det->module->detect(det->handle, grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0]),
+                                buf.data(), n);
+      }
+      for (int i = 0; i < n; ++i) {
+        const double* o = buf.data() + 5 * i;
+        dlib::rect_detection d;
+        d.rect = dlib::rectangle(static_cast<long>(o[0]), static_cast<long>(o[1]), static_cast<long>(o[0] + o[2] - 1),
+                                 static_cast<long>(o[1] + o[3] - 1));
+        d.detection_confidence = o[4];
+        dets.push_back(d);
+      }
+    } else {
+      (*det->dlib_det)(view, dets, 0.0);
+    }
   } catch (...) {
     dets.clear();
   }

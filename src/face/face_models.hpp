@@ -26,8 +26,11 @@ class FaceModels {
   // Debian package (libdlib-data). With a cache_dir, a dlib file is served from its compact copy there
   // (made and written on first use, ~1.5 s; later loads map it in milliseconds) and the face detector
   // from its serialised copy; a cache that cannot be written only costs time. "" = no cache.
+  // The detector runs from idphoto-hog-avx2.so when the CPU has AVX2 + FMA and the module is found
+  // (LoadInfo::detector_code); baseline_detector forces dlib's baseline build (tests compare the two).
   static Result<std::shared_ptr<const FaceModels>> load(const std::string& landmark_model_path,
-                                                        const std::string& cache_dir = default_cache_dir());
+                                                        const std::string& cache_dir = default_cache_dir(),
+                                                        bool baseline_detector = false);
   // $IDPHOTO_CACHE_DIR ("off" = none), else $XDG_CACHE_HOME/idphoto, else $HOME/.cache/idphoto, else "".
   static std::string default_cache_dir();
   ~FaceModels();
@@ -44,6 +47,8 @@ class FaceModels {
     std::string compact_state;  // given | cached | written | not written | no cache
     std::string note;           // why a cached file was not used or not written ("" when fine)
     double load_ms = 0;         // wall time of load()
+    std::string detector_code;  // "avx2" (idphoto-hog-avx2.so, hog_module.cpp) or "baseline"
+    std::string detector_module;  // the module's path when it is used
   };
   const LoadInfo& load_info() const;
 

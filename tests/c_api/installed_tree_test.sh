@@ -66,4 +66,15 @@ code=0
 out=$("$prefix/bin/idphoto" check "$prefix/grey.bmp" --json) || code=$?
 [ "$code" = 1 ] || { echo "installed idphoto check grey.bmp: exit $code, expected 1: $out" >&2; exit 1; }
 grep '"image":{"format":"bmp"' <<<"$out" >/dev/null
-echo "installed tree OK: pkg-config and find_package builds pass the sample; the CLI reads BMP$go_note"
+# The AVX2 face-detector module is installed in <libdir>/idphoto and the installed library loads it
+# from there (not from the build tree) on a CPU with AVX2 and FMA (src/face/face_models.cpp).
+hog_note=""
+if [ -f "$libdir/idphoto/idphoto-hog-avx2.so" ]; then
+  models=$("$prefix/bin/idphoto" models)
+  if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+    grep -F "$libdir/idphoto/idphoto-hog-avx2.so" <<<"$models" >/dev/null ||
+      { echo "installed idphoto does not use its AVX2 detector module: $models" >&2; exit 1; }
+    hog_note="; the AVX2 detector module is used"
+  fi
+fi
+echo "installed tree OK: pkg-config and find_package builds pass the sample; the CLI reads BMP$go_note$hog_note"

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unistd.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -112,6 +113,52 @@ TEST_CASE("detect() is largest first and thread-safe on a shared const object") 
     REQUIRE(g.size() == ref.size());
     for (size_t i = 0; i < g.size(); ++i) CHECK(g[i].box == ref[i].box);
   }
+}
+
+TEST_CASE("the AVX2 detector module finds the same faces as dlib's baseline build") {
+  const auto path = std::string("/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+  const auto fast = face::FaceModels::load(path, face::FaceModels::default_cache_dir()).value();
+  const auto base = face::FaceModels::load(path, face::FaceModels::default_cache_dir(), true).value();
+  CHECK(base->load_info().detector_code == "baseline");
+  // The build makes the module next to this test on x86-64; on a CPU with AVX2 + FMA it must be used.
+  const auto exe_dir = std::filesystem::read_symlink("/proc/self/exe").parent_path();
+  const bool built = std::filesystem::exists(exe_dir / "idphoto-hog-avx2.so");
+#if defined(__x86_64__)
+  const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  const bool cpu = false;
+#endif
+  if (!built || !cpu || std::getenv("IDPHOTO_HOG_MODULE")) {
+    MESSAGE("AVX2 detector module not in use here (built " << built << ", CPU " << cpu << "): comparison skipped");
+    return;
+  }
+  REQUIRE(fast->load_info().detector_code == "avx2");
+  std::vector<std::filesystem::path> images = {test::source_dir() / "samples/cn-1inch-obama.jpg",
+                                               test::source_dir() / "samples/obama-source.jpg"};
+  if (const auto data = test::shared_data())
+    for (const char* rel : {"faces/face_recognition/two_people.jpg", "faces/HivisionIDPhotos/test0.jpg",
+                            "faces/deepface/img30.jpg", "faces/dlib_examples_faces/dogs.jpg",
+                            "faces/face_recognition/test_obama_and_biden.jpg", "faces/insightface/t1.jpg",
+                            "faces/helen_300W_testset/3166167569_1.jpg", "faces/helen_300W_testset/3220050079_2.jpg"})
+      images.push_back(*data / rel);
+  int faces = 0;
+  for (const auto& p : images) {
+    cv::Mat grey = cv::imread(p.string(), cv::IMREAD_GRAYSCALE);
+    REQUIRE_MESSAGE(!grey.empty(), p);
+    if (std::max(grey.cols, grey.rows) > 800) cv::resize(grey, grey, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    const auto a = fast->detect(grey), b = base->detect(grey);
+    INFO(p.filename().string());
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CHECK(std::abs(a[i].box.x - b[i].box.x) <= 1);
+      CHECK(std::abs(a[i].box.y - b[i].box.y) <= 1);
+      CHECK(std::abs(a[i].box.width - b[i].box.width) <= 1);
+      CHECK(a[i].score == doctest::Approx(b[i].score).epsilon(0.01));
+    }
+    faces += static_cast<int>(a.size());
+  }
+  MESSAGE(images.size() << " images, " << faces << " faces, the same in both builds");
+  CHECK(faces >= 2);
 }
 
 TEST_CASE("landmark accuracy and yaw on HELEN / 300-W") {

@@ -1,0 +1,77 @@
+// idphoto-hog-avx2.so: dlib's HOG face detector compiled with -mavx2 -mfma (dlib's SIMD paths switch on
+// from the compiler's macros), behind hog_module_abi.h. Built as a module with hidden visibility and
+// -Bsymbolic, so its dlib template instances never mix with the baseline ones in libidphoto (which
+// runs everywhere); face_models.cpp loads it only on a CPU with AVX2 and FMA. docs/performance.md.
+#include <exception>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/serialize.h>
+
+#include "face/hog_module_abi.h"
+
+namespace idphoto_hog {
+// A read-only dlib generic-image view over caller-owned 8-bit grey rows (as face_models.cpp's GreyView).
+struct GreyView {
+  const unsigned char* data;
+  long rows, cols, step;
+};
+long num_rows(const GreyView& v) { return v.rows; }
+long num_columns(const GreyView& v) { return v.cols; }
+long width_step(const GreyView& v) { return v.step; }
+const void* image_data(const GreyView& v) { return v.data; }
+}  // namespace idphoto_hog
+
+namespace dlib {
+template <>
+struct image_traits<idphoto_hog::GreyView> {
+  using pixel_type = unsigned char;
+};
+}  // namespace dlib
+
+#define IDPHOTO_HOG_EXPORT extern "C" __attribute__((visibility("default")))
+
+IDPHOTO_HOG_EXPORT int idphoto_hog_abi(void) { return IDPHOTO_HOG_MODULE_ABI; }
+
+IDPHOTO_HOG_EXPORT void* idphoto_hog_create(const char* serialized, size_t bytes) {
+  try {
+    auto d = std::make_unique<dlib::frontal_face_detector>();
+    std::istringstream in(std::string(serialized, bytes));
+    dlib::deserialize(*d, in);
+    if (d->num_detectors() == 0) return nullptr;
+    return d.release();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+IDPHOTO_HOG_EXPORT int idphoto_hog_detect(void* detector, const unsigned char* grey, long rows, long cols, long step,
+                                         double* out, int max) {
+  if (!detector || !grey || rows <= 0 || cols <= 0) return -1;
+  try {
+    auto& d = *static_cast<dlib::frontal_face_detector*>(detector);
+    std::vector<dlib::rect_detection> dets;
+    d(idphoto_hog::GreyView{grey, rows, cols, step}, dets, 0.0);
+    const int n = static_cast<int>(dets.size());
+    for (int i = 0; i < n && i < max; ++i) {
+      const auto& r = dets[static_cast<size_t>(i)].rect;
+      double* o = out + 5 * i;
+      o[0] = static_cast<double>(r.left());
+      o[1] = static_cast<double>(r.top());
+      o[2] = static_cast<double>(r.width());
+      o[3] = static_cast<double>(r.height());
+      o[4] = dets[static_cast<size_t>(i)].detection_confidence;
+    }
+    return n;
+  } catch (...) {
+    return -1;
+  }
+}
+
+IDPHOTO_HOG_EXPORT void idphoto_hog_destroy(void* detector) {
+  delete static_cast<dlib::frontal_face_detector*>(detector);
+}
