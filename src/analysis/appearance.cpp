@@ -328,6 +328,7 @@ Appearance compute_appearance(const Analysis& a) {
         if (ap.background_ok && delta_e(c, ap.background_lab) < 14.0f) ++bg;
         else if (ap.cheek_lab && is_skin(c) && (ap.colour || c[0] > 45.0f)) ++sk;
         else if (c[0] < 45.0f && (chroma < 30.0f || (c[2] > 0 && c[1] > -5))) ++hair;
+        else if (ap.colour && chroma < 8.0f && c[0] < 97.0f) ++hair;  // grey or white hair (neutral, below paper white)
       }
     }
     if (n > 0) {

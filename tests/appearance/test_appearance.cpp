@@ -216,3 +216,21 @@ TEST_CASE("Yale: a closed-eyes and a surprised face fail the expression checks; 
   CHECK(status(check_bytes(test::read_file(y / "subject09.surprised.png")), "photo.face.mouth_closed") != Status::pass);
   CHECK(status(normal, "photo.image.colour_cast") == Status::not_assessed);
 }
+
+TEST_CASE("headwear: grey hair is hair, a coloured cap over the same area is not") {
+  const auto a = analyse_sample();
+  const cv::Rect region = a->appearance().forehead_region;
+  REQUIRE(region.area() > 100);
+  cv::Mat img = sample();
+  // The dark hair of the region turned silver-grey (neutral, L* ≈ 70): still hair.
+  cv::Mat grey_hair = img.clone();
+  cv::Mat roi = grey_hair(region);
+  cv::Mat dark;
+  cv::cvtColor(roi, dark, cv::COLOR_BGR2GRAY);
+  roi.setTo(cv::Scalar(172, 172, 172), dark < 90);
+  CHECK(status(check_mat(grey_hair), "photo.face.headwear") == Status::pass);
+  // The whole region a saturated blue cap: headwear.
+  cv::Mat cap = img.clone();
+  cap(region).setTo(cv::Scalar(230, 120, 40));
+  CHECK(status(check_mat(cap), "photo.face.headwear") == Status::fail);
+}

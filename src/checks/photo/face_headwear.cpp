@@ -17,7 +17,7 @@ const CheckDef check_face_headwear{
     .kind = "photo",
     .title_zh = "免冠（无帽子头饰）",
     .title_en = "No headwear",
-    .clause = "Best effort: the region between the crown and the brows must be hair, skin or background; a large share of anything else is taken as a hat (一寸彩色免冠照); undecided cases are not_assessed",
+    .clause = "Best effort: the region between the crown and the brows must be hair (dark, or grey and white in a colour photo), skin or background; a large share of anything else is taken as a hat (一寸彩色免冠照); undecided cases are not_assessed",
     .fixable = false,
     .params = {{"fail_above", ParamType::number, true, "share of non-hair, non-skin, non-background pixels above the forehead that fails"},
                {"pass_below", ParamType::number, true, "share below which the head is judged uncovered; between the two: not_assessed"}},
