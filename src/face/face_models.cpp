@@ -1,4 +1,5 @@
-// The only translation unit that includes dlib (compile time ~40 s; keep it that way). dlib serves the
+// The only library translation unit that includes dlib (compile time ~40 s; keep it that way; the AVX2
+// detector module, hog_module.cpp, is a separate shared object). dlib serves the
 // face detector and reads its landmark model file once, into the compact model (compact_landmarks.hpp).
 #include "face/face_models.hpp"
 
