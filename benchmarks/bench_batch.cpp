@@ -28,6 +28,7 @@
 #include "baseline_dlib.hpp"
 #include "idphoto/idphoto.hpp"
 #include "bench_allocator.hpp"
+#include "bench_detector.hpp"
 
 namespace fs = std::filesystem;
 using namespace idphoto;
@@ -208,6 +209,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const Engine& engine = *engine_r;
+  bench_detector(engine);
   const Profile profile = Profile::builtin("cn-1inch").value();
   bench::DlibBaseline baseline(kModel);
   cv::setNumThreads(0);

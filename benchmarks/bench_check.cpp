@@ -18,6 +18,7 @@
 #include "idphoto/idphoto.hpp"
 #include "io/decode.hpp"
 #include "bench_allocator.hpp"
+#include "bench_detector.hpp"
 
 namespace fs = std::filesystem;
 using namespace idphoto;
@@ -133,6 +134,7 @@ class MedianReporter : public benchmark::ConsoleReporter {
 
 int main(int argc, char** argv) {
   bench_allocator();
+  bench_detector(engine());
   const fs::path src = IDPHOTO_SOURCE_DIR;
   const fs::path shared = fs::path(IDPHOTO_SHARED_DATA_DIR);
   inputs.push_back({"cn1inch_295x413", src / "samples/cn-1inch-obama.jpg"});

@@ -15,6 +15,7 @@
 #include "io/encode.hpp"
 #include <opencv2/imgproc.hpp>
 #include "bench_allocator.hpp"
+#include "bench_detector.hpp"
 
 namespace fs = std::filesystem;
 using namespace idphoto;
@@ -129,7 +130,7 @@ int main(int argc, char** argv) {
     add_encoded("14MP_4504x3112_img30_enlarged", big, false);
     add_encoded("14MP_img30_enlarged_progressive", big, true);
   }
-  (void)engine();
+  bench_detector(engine());
   (void)baseline();
   for (const Input& in : inputs()) {
     benchmark::RegisterBenchmark(("fix/keep/" + in.label).c_str(), BM_fix, &in, std::string("keep"))
