@@ -111,20 +111,26 @@ double stroke_width(const cv::Mat& ink) {
 
 Binarized binarize(const cv::Mat& img, const BinarizeParams& params) {
   Binarized out;
-  cv::Mat bg = estimate_background(img);
+  // First pass, only to size the strokes: at the background estimate's working scale (≤ 640 px).
+  double sw = 0;
+  {
+    const double s = std::min(1.0, 640.0 / std::max(1, std::max(img.cols, img.rows)));
+    cv::Mat small;
+    if (s < 1.0)
+      cv::resize(img, small, cv::Size(), s, s, cv::INTER_AREA);
+    else
+      small = img;
+    const cv::Mat c_small = ink_contrast(small, estimate_background(small));
+    cv::Mat c8_small;
+    c_small.convertTo(c8_small, CV_8U, 255.0);
+    const double t_otsu = otsu_threshold(c8_small) / 255.0;
+    sw = stroke_width(c_small > std::max(params.min_contrast, t_otsu)) / s;
+  }
+  // Second pass: background closing sized to the strokes found.
+  cv::Mat bg = estimate_background(img, sw > 0 ? int(std::lround(sw)) : 0);
   cv::Mat c = ink_contrast(img, bg);
   cv::Mat c8;
   c.convertTo(c8, CV_8U, 255.0);
-  // Global threshold on contrast: Otsu over pixels that are not plain paper.
-  const double t_otsu = otsu_threshold(c8) / 255.0;
-  cv::Mat rough = c > std::max(params.min_contrast, t_otsu);
-  double sw = stroke_width(rough);
-  // Second pass: background closing sized to the strokes found.
-  if (sw > 0) {
-    bg = estimate_background(img, int(std::lround(sw)));
-    c = ink_contrast(img, bg);
-    c.convertTo(c8, CV_8U, 255.0);
-  }
   const double t_global = std::max(params.min_contrast, otsu_threshold(c8) / 255.0);
   const int window = params.window > 0 ? params.window
                                        : std::clamp(int(std::lround(sw * 4)) | 1, 15, 151);
