@@ -93,8 +93,10 @@ Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes,
     // File size grows monotonically enough with quality for a bisection on the largest fitting quality.
     int lo = 1, hi = 100, best = -1;
     std::vector<std::uint8_t> best_bytes;
-    while (lo <= hi) {
-      const int q = (lo + hi) / 2;
+    for (int step = 0; lo <= hi; ++step) {
+      // Far below the ceiling at the midpoint (a small or plain image, such as a cleaned signature):
+      // try the top quality next, which then usually fits and ends the search after two encodes.
+      const int q = step == 1 && lo == 51 && largest * 5 <= max_bytes ? hi : (lo + hi) / 2;
       auto r = encode_jpeg(bgr, {q, dpi, true, progressive, c420});
       if (!r) return r.error();
       const std::size_t n = r->size();

@@ -65,8 +65,8 @@ cv::Mat remove_lines(cv::Mat& ink, double sw, int& count) {
   const int lh = std::max(25, std::max(ink.cols / 6, int(sw * 15)));
   const int lv = std::max(25, std::max(ink.rows / 4, int(sw * 15)));
   cv::Mat h, v;
-  cv::morphologyEx(ink, h, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {lh, 1}));
-  cv::morphologyEx(ink, v, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, lv}));
+  h = open_line(ink, lh, true);
+  v = open_line(ink, lv, false);
   keep_strokes_within_writing(ink, h, v, sw);
   cv::Mat lines = h | v;
   if (cv::countNonZero(lines) == 0) {
@@ -88,54 +88,51 @@ cv::Mat remove_lines(cv::Mat& ink, double sw, int& count) {
   return removed;
 }
 
+// One labelling of the ink's components (8-connected), shared by the steps that drop whole components.
+struct Components {
+  cv::Mat labels, stats, centroids;
+  int n = 0;
+  explicit Components(const cv::Mat& ink) {
+    n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  }
+  cv::Rect rect(int i) const {
+    return {stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)};
+  }
+  int area(int i) const { return stats.at<int>(i, cv::CC_STAT_AREA); }
+};
+
 // Components touching the border that span a third of a side and are either solid (table, finger) or
-// a thin run along nearly the whole side (paper edge). Their pixels are added to removed.
-int remove_edges(cv::Mat& ink, cv::Mat& removed) {
-  cv::Mat labels, stats, cent;
-  const int n = cv::connectedComponentsWithStats(ink, labels, stats, cent, 8, CV_32S);
-  std::vector<std::uint8_t> drop(n, 0);
+// a thin run along nearly the whole side (paper edge): marked in drop (1). Returns how many.
+int mark_edges(const Components& cc, cv::Size size, std::vector<std::uint8_t>& drop) {
   int dropped = 0;
-  for (int i = 1; i < n; ++i) {
-    const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    const bool touches = x == 0 || y == 0 || x + w == ink.cols || y + h == ink.rows;
-    const double fill = stats.at<int>(i, cv::CC_STAT_AREA) / double(w * h);
+  for (int i = 1; i < cc.n; ++i) {
+    const cv::Rect r = cc.rect(i);
+    const int x = r.x, y = r.y, w = r.width, h = r.height;
+    const bool touches = x == 0 || y == 0 || x + w == size.width || y + h == size.height;
+    const double fill = cc.area(i) / double(w * h);
     // A thin run along (nearly) the whole side is a paper edge; writing that spans a tightly cropped
     // scan is as wide but also stands tall, so the span alone does not drop it.
-    const bool edge_run = (w * 10 > ink.cols * 9 && h * 4 < ink.rows) || (h * 10 > ink.rows * 9 && w * 4 < ink.cols);
-    if (touches && (w * 3 >= ink.cols || h * 3 >= ink.rows) && (fill > 0.35 || edge_run)) {
+    const bool edge_run = (w * 10 > size.width * 9 && h * 4 < size.height) || (h * 10 > size.height * 9 && w * 4 < size.width);
+    if (touches && (w * 3 >= size.width || h * 3 >= size.height) && (fill > 0.35 || edge_run)) {
       drop[i] = 1;
       ++dropped;
     }
   }
-  if (dropped)
-    for (int y = 0; y < ink.rows; ++y) {
-      const int* l = labels.ptr<int>(y);
-      std::uint8_t* o = ink.ptr<std::uint8_t>(y);
-      std::uint8_t* r = removed.ptr<std::uint8_t>(y);
-      for (int x = 0; x < ink.cols; ++x)
-        if (drop[l[x]]) o[x] = 0, r[x] = 255;
-    }
   return dropped;
 }
 
 // Ink box grown from the biggest component over neighbours within reach; far specks stay out.
-cv::Rect ink_box(const cv::Mat& ink, double sw, int& kept) {
-  cv::Mat labels, stats, cent;
-  const int n = cv::connectedComponentsWithStats(ink, labels, stats, cent, 8, CV_32S);
+// Components with skip[i] set are not ink.
+cv::Rect ink_box(const Components& cc, const std::vector<std::uint8_t>& skip, double sw, int& kept) {
   kept = 0;
-  if (n <= 1) return {};
-  std::vector<int> order(n - 1);
-  std::iota(order.begin(), order.end(), 1);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    return stats.at<int>(a, cv::CC_STAT_AREA) > stats.at<int>(b, cv::CC_STAT_AREA);
-  });
-  auto rect = [&](int i) {
-    return cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                    stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-  };
-  std::vector<bool> in(n, false);
-  cv::Rect box = rect(order[0]);
+  std::vector<int> order;
+  for (int i = 1; i < cc.n; ++i)
+    if (!skip[i]) order.push_back(i);
+  if (order.empty()) return {};
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return cc.area(a) > cc.area(b); });
+  std::vector<bool> in(cc.n, false);
+  cv::Rect box = cc.rect(order[0]);
   in[order[0]] = true;
   kept = 1;
   for (bool grew = true; grew;) {
@@ -144,7 +141,7 @@ cv::Rect ink_box(const cv::Mat& ink, double sw, int& kept) {
     const cv::Rect zone(box.x - reach, box.y - reach, box.width + 2 * reach, box.height + 2 * reach);
     for (int i : order) {
       if (in[i]) continue;
-      const cv::Rect r = rect(i);
+      const cv::Rect r = cc.rect(i);
       if ((r & zone).area() == 0) continue;
       in[i] = true;
       ++kept;
@@ -153,6 +150,11 @@ cv::Rect ink_box(const cv::Mat& ink, double sw, int& kept) {
     }
   }
   return box;
+}
+
+cv::Rect ink_box(const cv::Mat& ink, double sw, int& kept) {
+  const Components cc(ink);
+  return ink_box(cc, std::vector<std::uint8_t>(cc.n, 0), sw, kept);
 }
 
 // How much taller the ink stands over the first quarter of the writing than over the last, as a
@@ -270,29 +272,35 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
 
   if (o.remove_lines) {
     a.removed = remove_lines(ink, sw, a.lines_removed);
-    a.lines_removed += remove_edges(ink, a.removed);
   } else {
     a.removed = cv::Mat::zeros(ink.size(), CV_8U);
   }
-  // Speckles up to the stroke scale (after line removal, which leaves crumbs).
+  // Paper edges, tables and fingers (drop 1), then speckles up to the stroke scale (drop 2: line removal
+  // leaves crumbs); the ink box from what stays. Each step drops whole components, so one labelling
+  // serves all three.
+  const Components cc(ink);
+  std::vector<std::uint8_t> drop(cc.n, 0);
+  if (o.remove_lines) a.lines_removed += mark_edges(cc, ink.size(), drop);
   {
-    cv::Mat labels, stats, cent;
-    const int n = cv::connectedComponentsWithStats(ink, labels, stats, cent, 8, CV_32S);
     const double small = std::max(4.0, 0.8 * sw * sw);
-    std::vector<std::uint8_t> drop(n, 0);
     double noise = 0;
-    for (int i = 1; i < n; ++i)
-      if (stats.at<int>(i, cv::CC_STAT_AREA) < small) drop[i] = 1, noise += stats.at<int>(i, cv::CC_STAT_AREA);
-    for (int y = 0; y < ink.rows; ++y) {
-      const int* l = labels.ptr<int>(y);
-      std::uint8_t* p = ink.ptr<std::uint8_t>(y);
-      for (int x = 0; x < ink.cols; ++x)
-        if (drop[l[x]]) p[x] = 0;
-    }
+    for (int i = 1; i < cc.n; ++i)
+      if (!drop[i] && cc.area(i) < small) drop[i] = 2, noise += cc.area(i);
+    if (std::any_of(drop.begin(), drop.end(), [](std::uint8_t d) { return d != 0; }))
+      for (int y = 0; y < ink.rows; ++y) {
+        const int* l = cc.labels.ptr<int>(y);
+        std::uint8_t* p = ink.ptr<std::uint8_t>(y);
+        std::uint8_t* r = a.removed.ptr<std::uint8_t>(y);
+        for (int x = 0; x < ink.cols; ++x)
+          if (const std::uint8_t d = drop[l[x]]) {
+            p[x] = 0;
+            if (d == 1) r[x] = 255;
+          }
+      }
     a.noise_fraction = total_ink > 0 ? noise / total_ink : 0;
   }
   int kept = 0;
-  a.box = ink_box(ink, sw, kept);
+  a.box = ink_box(cc, drop, sw, kept);
   a.components = kept;
   if (o.orient && !o.rotate && a.box.area() > 0) {
     bool unsure = false;
@@ -327,35 +335,53 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
     std::nth_element(cvals.begin(), cvals.begin() + cvals.size() / 2, cvals.end());
     a.contrast = cvals[cvals.size() / 2];
   }
-  const cv::Mat lab = analysis::bgr_to_lab(work);  // float Lab: a, b differences as in 8-bit Lab
+  // Colours of the ink (every ink pixel) against the paper, and the paper's brightness: the paper
+  // sampled on every second row and column for its brightness, and a quarter of that sample for its
+  // colour (the Lab conversion of the whole image cost 9 % of clean).
   cv::Mat paper_mask = bin.ink == 0;
   cv::erode(paper_mask, paper_mask, cv::Mat(), {-1, -1}, 2);
-  const cv::Scalar paper_lab = cv::mean(lab, paper_mask);
-  if (a.found) {
-    const cv::Scalar ink_lab = cv::mean(lab, ink);
-    const double da = ink_lab[1] - paper_lab[1], db = ink_lab[2] - paper_lab[2];
-    a.ink_chroma = std::hypot(da, db);
-    a.ink_colour = classify_colour(da, db, a.ink_chroma);
-  }
-  {
+  const auto gather = [&](const cv::Mat& mask, int step) {
+    const int es = int(work.elemSize());
+    cv::Mat px(1, int(work.total() / (step * step)) + work.cols + work.rows + 1, work.type());
+    std::uint8_t* out = px.ptr<std::uint8_t>();
+    int n = 0;
+    for (int y = 0; y < work.rows; y += step) {
+      const std::uint8_t* m = mask.ptr<std::uint8_t>(y);
+      const std::uint8_t* p = work.ptr<std::uint8_t>(y);
+      for (int x = 0; x < work.cols; x += step)
+        if (m[x]) {
+          for (int k = 0; k < es; ++k) out[n * es + k] = p[x * es + k];
+          ++n;
+        }
+    }
+    return n > 0 ? px.colRange(0, n) : cv::Mat();
+  };
+  const cv::Mat paper_px = gather(paper_mask, 2);
+  if (!paper_px.empty()) {
+    // Every fourth pixel of that sample (in scan order): the paper's colour.
+    cv::Mat colour_px;
+    cv::resize(paper_px, colour_px, {std::max(1, paper_px.cols / 4), 1}, 0, 0, cv::INTER_NEAREST);
+    const cv::Scalar paper_lab = cv::mean(analysis::bgr_to_lab(colour_px));  // a, b differences as in 8-bit Lab
+    const cv::Mat ink_px = a.found ? gather(ink, 1) : cv::Mat();
+    if (!ink_px.empty()) {
+      const cv::Scalar ink_lab = cv::mean(analysis::bgr_to_lab(ink_px));
+      const double da = ink_lab[1] - paper_lab[1], db = ink_lab[2] - paper_lab[2];
+      a.ink_chroma = std::hypot(da, db);
+      a.ink_colour = classify_colour(da, db, a.ink_chroma);
+    }
     cv::Mat grey;
-    cv::cvtColor(work, grey, cv::COLOR_BGR2GRAY);
-    std::vector<std::uint8_t> v;
-    for (int y = 0; y < grey.rows; y += 2) {
-      const std::uint8_t* g = grey.ptr<std::uint8_t>(y);
-      const std::uint8_t* m = paper_mask.ptr<std::uint8_t>(y);
-      for (int x = 0; x < grey.cols; x += 2)
-        if (m[x]) v.push_back(g[x]);
-    }
-    if (!v.empty()) {
-      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-      a.paper_grey = v[v.size() / 2];
-      for (auto& x : v) x = std::uint8_t(std::abs(int(x) - int(a.paper_grey)));
-      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-      a.paper_spread = v[v.size() / 2];
-      std::nth_element(v.begin(), v.begin() + v.size() * 99 / 100, v.end());
-      a.paper_spread = std::max(a.paper_spread, 0.25 * v[v.size() * 99 / 100]);
-    }
+    if (paper_px.channels() == 3)
+      cv::cvtColor(paper_px, grey, cv::COLOR_BGR2GRAY);
+    else
+      grey = paper_px;
+    std::vector<std::uint8_t> v(grey.begin<std::uint8_t>(), grey.end<std::uint8_t>());
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    a.paper_grey = v[v.size() / 2];
+    for (auto& x : v) x = std::uint8_t(std::abs(int(x) - int(a.paper_grey)));
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    a.paper_spread = v[v.size() / 2];
+    std::nth_element(v.begin(), v.begin() + v.size() * 99 / 100, v.end());
+    a.paper_spread = std::max(a.paper_spread, 0.25 * v[v.size() * 99 / 100]);
   }
   if (o.deskew && a.found) {
     // Straighten the baseline when it tilts by 1° or more (and clearly less than the search's edge).

@@ -7,11 +7,12 @@
 namespace idphoto::signature {
 
 // Per-channel background estimate (grey closing at reduced scale, smoothed, brought back to full size).
-// bgr: CV_8UC1 or CV_8UC3. Returns CV_32FC(channels) in grey levels, never below 1.
+// bgr: CV_8UC1 or CV_8UC3. Returns the same type, in grey levels, never below 1.
 cv::Mat estimate_background(const cv::Mat& img, int stroke_hint_px = 0);
 
 // Ink contrast in [0, 1] (CV_32F): 1 - (pixel / background), the strongest over the colour channels,
-// so blue, red and green ink count as much as black ink and shadows/vignettes cancel out.
+// so blue, red and green ink count as much as black ink and shadows/vignettes cancel out. Both 8-bit
+// with the same channels, as estimate_background gives.
 cv::Mat ink_contrast(const cv::Mat& img, const cv::Mat& background);
 
 // Plain Sauvola (1999) on a grey image: ink where g < m (1 + k (s / R - 1)). Integral images.
@@ -38,6 +39,11 @@ struct Binarized {
 // seed), then speckles smaller than the stroke scale removed. strong 0.8 / seed 1.5 were chosen on the
 // 30 DIBCO pages (docs/accuracy.md: the mean F is within 0.3 of its best over strong 0.6–0.9, seed 1.2–2).
 Binarized binarize(const cv::Mat& img, const BinarizeParams& params = {});
+
+// Morphological opening of a 0/255 mask by a straight line of length px (horizontal: 1×length,
+// else length×1), equal to cv::morphologyEx(MORPH_OPEN) with that rectangle and OpenCV's default
+// anchor and borders, but from pixel runs: its cost does not grow with the length.
+cv::Mat open_line(const cv::Mat& mask, int length, bool horizontal);
 
 // Median stroke width of an ink mask (2 × median distance to background on the skeleton ridge).
 double stroke_width(const cv::Mat& ink);

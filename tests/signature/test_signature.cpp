@@ -90,6 +90,55 @@ TEST_CASE("Sauvola from integral images does not depend on the window for its co
   CHECK(cv::countNonZero(s101 & ~truth) < 0.05 * cv::countNonZero(truth) + 50);
 }
 
+TEST_CASE("Sauvola equals the clipped-window definition, at the borders and inside") {
+  cv::Mat g(61, 97, CV_8U);
+  cv::RNG rng(7);
+  rng.fill(g, cv::RNG::UNIFORM, 0, 256);
+  cv::GaussianBlur(g, g, {5, 5}, 0);
+  for (const int window : {3, 15, 51, 301}) {
+    const cv::Mat got = signature::sauvola(g, window, 0.2);
+    const int half = std::max(1, window / 2);
+    int wrong = 0;
+    for (int y = 0; y < g.rows; ++y)
+      for (int x = 0; x < g.cols; ++x) {
+        const cv::Rect r = cv::Rect(x - half, y - half, 2 * half + 1, 2 * half + 1) & cv::Rect(0, 0, g.cols, g.rows);
+        cv::Scalar m, sd;
+        cv::meanStdDev(g(r), m, sd);
+        const double t = m[0] * (1.0 + 0.2 * (sd[0] / 128.0 - 1.0));
+        // Pixels within rounding of the threshold may go either way.
+        if (std::abs(g.at<std::uint8_t>(y, x) - t) > 1e-6 && (got.at<std::uint8_t>(y, x) == 255) != (g.at<std::uint8_t>(y, x) < t))
+          ++wrong;
+      }
+    CAPTURE(window);
+    CHECK(wrong == 0);
+  }
+}
+
+TEST_CASE("open_line equals OpenCV's opening by a line, for odd and even lengths and at the borders") {
+  cv::RNG rng(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    cv::Mat m(37 + trial, 53 + 2 * trial, CV_8U);
+    rng.fill(m, cv::RNG::UNIFORM, 0, 2);
+    m *= 255;
+    // Long runs, some touching the borders, so the opening keeps something.
+    for (int k = 0; k < 6; ++k) {
+      const int y = rng.uniform(0, m.rows), x0 = rng.uniform(-10, m.cols), len = rng.uniform(5, m.cols);
+      cv::line(m, {x0, y}, {x0 + len, y}, cv::Scalar(255));
+      const int x = rng.uniform(0, m.cols), y0 = rng.uniform(-10, m.rows);
+      cv::line(m, {x, y0}, {x, y0 + rng.uniform(5, m.rows)}, cv::Scalar(255));
+    }
+    for (const int length : {1, 2, 7, 8, 25, 26, 200}) {
+      cv::Mat h_ref, v_ref;
+      cv::morphologyEx(m, h_ref, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {length, 1}));
+      cv::morphologyEx(m, v_ref, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, length}));
+      CAPTURE(trial);
+      CAPTURE(length);
+      CHECK(cv::countNonZero(signature::open_line(m, length, true) != h_ref) == 0);
+      CHECK(cv::countNonZero(signature::open_line(m, length, false) != v_ref) == 0);
+    }
+  }
+}
+
 TEST_CASE("blue ink on grey ruled paper cleans to centred black on white, colour reported") {
   const auto bytes = png_of(synthetic(true, true));
   const Report before = engine().check_signature(bytes, Profile::builtin("cn-signature").value(), "syn.png");
