@@ -159,8 +159,9 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     const int full_long = std::max(decoded->width, decoded->height);
     const int work_long = std::max(a.work_width, a.work_height);
     if (const double need = signature::placement_scale(a, spec); need > 1.05 && work_long < full_long) {
-      // At most 3× the coarse side: a speck of ink in a huge photo must not buy a full-size analysis.
-      const int side = std::min({full_long, 3 * work_long, int(std::ceil(work_long * need))});
+      // At most 3000 px: a speck of ink in a huge photo must not buy a full-size analysis.
+      constexpr int kMaxFineSide = 3000;
+      const int side = std::min({full_long, kMaxFineSide, int(std::ceil(work_long * need))});
       io::DecodeOptions d2;
       d2.min_long_side = side;
       if (std::max(decoded->bgr.cols, decoded->bgr.rows) < side) {

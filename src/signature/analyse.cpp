@@ -262,7 +262,7 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
   const double s = o.max_work_side > 0 && longest > o.max_work_side ? double(o.max_work_side) / longest : 1.0;
   cv::Mat work;
   if (s < 1.0)
-    cv::resize(bgr, work, cv::Size(), s, s, cv::INTER_AREA);
+    cv::resize(bgr, work, cv::Size(), s, s, s >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA);
   else
     work = bgr;
   Binarized bin = binarize(work);

@@ -25,11 +25,14 @@ double otsu_threshold(const cv::Mat& c8) {
 
 namespace {
 
-// The background estimator's working scale: at most this long a side.
-constexpr double kBackgroundSide = 640.0;
+// The background estimator's working scale: at most 640 px a side, but an image up to 700 px (the
+// signature analysis' work size) is used as it is: shrinking it and enlarging the estimate back
+// would cost more than the closing on the few more pixels.
+constexpr int kBackgroundSide = 640, kBackgroundAsIs = 700;
 
 double background_scale(const cv::Mat& img) {
-  return std::min(1.0, kBackgroundSide / std::max(1, std::max(img.cols, img.rows)));
+  const int longest = std::max(img.cols, img.rows);
+  return longest <= kBackgroundAsIs ? 1.0 : double(kBackgroundSide) / longest;
 }
 
 // Down to scale s: bilinear while every source pixel still lies next to a sample (s >= 1/2), area
@@ -117,7 +120,7 @@ cv::Mat sauvola(const cv::Mat& grey8, int window, double k, double r) {
     const double* q0 = st.sqsum.ptr<double>(y0);
     const double* q1 = st.sqsum.ptr<double>(y1);
     // The window clipped to the image; its sums from the four integral corners. Left and right
-    // borders clip it; in between its width is fixed and the loop vectorises.
+    // borders clip it; in between its width is fixed.
     const auto at = [&](int x, int x0, int x1) {
       const double n = double(x1 - x0) * double(y1 - y0);
       const double m = (s1[x1] - s0[x1] - s1[x0] + s0[x0]) / n;
@@ -127,14 +130,20 @@ cv::Mat sauvola(const cv::Mat& grey8, int window, double k, double r) {
     };
     const int left_end = std::min(w, half), right_start = std::max(left_end, w - half - 1);
     for (int x = 0; x < left_end; ++x) at(x, 0, std::min(w, x + half + 1));
-    const double n = double(2 * half + 1) * double(y1 - y0);
     const int span = 2 * half + 1;
-    for (int x = left_end; x < right_start; ++x) {
-      const int x0 = x - half;
-      const double m = (s1[x0 + span] - s0[x0 + span] - s1[x0] + s0[x0]) / n;
-      const double q = q1[x0 + span] - q0[x0 + span] - q1[x0] + q0[x0];
-      const double sd = std::sqrt(std::max(0.0, q / n - m * m));
-      o[x] = double(g[x]) < m * (1.0 + k * (sd / r - 1.0)) ? 255 : 0;
+    if (k >= 0 && r > 0) {
+      // g < m (1 − k) + (m k / r)·sd, i.e. A < B·sd with B ≥ 0: true when A < 0, else A² < B²·var —
+      // no square root, and the loop vectorises.
+      const double inv_n = 1.0 / (double(span) * double(y1 - y0)), c1 = 1.0 - k, kr = k / r;
+      for (int x = left_end; x < right_start; ++x) {
+        const int x0 = x - half;
+        const double m = (s1[x0 + span] - s0[x0 + span] - s1[x0] + s0[x0]) * inv_n;
+        const double var = std::max(0.0, (q1[x0 + span] - q0[x0 + span] - q1[x0] + q0[x0]) * inv_n - m * m);
+        const double a = double(g[x]) - m * c1, b = m * kr;
+        o[x] = (a < 0.0) | (a * a < b * b * var) ? 255 : 0;
+      }
+    } else {
+      for (int x = left_end; x < right_start; ++x) at(x, x - half, x + half + 1);
     }
     for (int x = right_start; x < w; ++x) at(x, std::max(0, x - half), std::min(w, x + half + 1));
   }

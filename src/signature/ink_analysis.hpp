@@ -38,7 +38,7 @@ struct InkAnalysis {
 };
 
 struct AnalyseOptions {
-  int max_work_side = 1000;     // analyse at most this long a side (speed); 0 = full size. clean
+  int max_work_side = 700;      // analyse at most this long a side (speed); 0 = full size. clean
                                 // analyses again finer when the ink box would be enlarged onto the canvas
   double source_scale = 1.0;    // bgr's size / the file's full size (a JPEG decoded at a DCT scale)
   bool remove_lines = true;
