@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -374,14 +375,21 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
       cv::cvtColor(paper_px, grey, cv::COLOR_BGR2GRAY);
     else
       grey = paper_px;
-    std::vector<std::uint8_t> v(grey.begin<std::uint8_t>(), grey.end<std::uint8_t>());
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    a.paper_grey = v[v.size() / 2];
-    for (auto& x : v) x = std::uint8_t(std::abs(int(x) - int(a.paper_grey)));
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    a.paper_spread = v[v.size() / 2];
-    std::nth_element(v.begin(), v.begin() + v.size() * 99 / 100, v.end());
-    a.paper_spread = std::max(a.paper_spread, 0.25 * v[v.size() * 99 / 100]);
+    // Median, and the median and 99th percentile of the deviations from it, from histograms (exact:
+    // the k-th smallest value is the first whose cumulative count passes k).
+    std::array<std::size_t, 256> hist{}, dev{};
+    for (auto it = grey.begin<std::uint8_t>(); it != grey.end<std::uint8_t>(); ++it) ++hist[*it];
+    const auto kth = [](const std::array<std::size_t, 256>& h, std::size_t k) {
+      std::size_t cum = 0;
+      for (int i = 0; i < 256; ++i)
+        if ((cum += h[std::size_t(i)]) > k) return i;
+      return 255;
+    };
+    const std::size_t n = grey.total();
+    const int med = kth(hist, n / 2);
+    a.paper_grey = med;
+    for (int i = 0; i < 256; ++i) dev[std::size_t(std::abs(i - med))] += hist[std::size_t(i)];
+    a.paper_spread = std::max<double>(kth(dev, n / 2), 0.25 * kth(dev, n * 99 / 100));
   }
   if (o.deskew && a.found) {
     // Straighten the baseline when it tilts by 1° or more (and clearly less than the search's edge).
