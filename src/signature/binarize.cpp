@@ -47,10 +47,15 @@ cv::Mat shrink(const cv::Mat& img, double s) {
 }
 
 // estimate_background from img already shrunk by s (small), brought back to size.
+// The background closing's size at scale s: three strokes wide (9 px without a hint), 5…31 px.
+int closing_size(int stroke_hint_px, double s) {
+  const int k = stroke_hint_px > 0 ? int(std::lround(3.0 * stroke_hint_px * s)) | 1 : 9;
+  return std::clamp(k, 5, 31) | 1;
+}
+
 cv::Mat background_from(const cv::Mat& small, double s, cv::Size size, int stroke_hint_px) {
   // Closing larger than a stroke: dark ink disappears, paper, shadows and vignettes stay.
-  int k = stroke_hint_px > 0 ? int(std::lround(3.0 * stroke_hint_px * s)) | 1 : 9;
-  k = std::clamp(k, 5, 31) | 1;
+  const int k = closing_size(stroke_hint_px, s);
   const cv::Mat se = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k));
   cv::Mat closed;
   cv::dilate(small, closed, se);
@@ -212,18 +217,24 @@ Binarized binarize(const cv::Mat& img, const BinarizeParams& params) {
   const double s = background_scale(img);
   const cv::Mat small = shrink(img, s);
   double sw = 0;
+  cv::Mat c_small, c8_small;
   {
-    const cv::Mat c_small = ink_contrast(small, background_from(small, 1.0, small.size(), 0));
-    cv::Mat c8_small;
+    c_small = ink_contrast(small, background_from(small, 1.0, small.size(), 0));
     c_small.convertTo(c8_small, CV_8U, 255.0);
     const double t_otsu = otsu_threshold(c8_small) / 255.0;
     sw = stroke_width(c_small > std::max(params.min_contrast, t_otsu)) / s;
   }
-  // Second pass: background closing sized to the strokes found.
-  const cv::Mat bg = background_from(small, s, img.size(), sw > 0 ? int(std::lround(sw)) : 0);
-  cv::Mat c = ink_contrast(img, bg);
-  cv::Mat c8;
-  c.convertTo(c8, CV_8U, 255.0);
+  // Second pass: background closing sized to the strokes found. When the first pass ran on the image
+  // itself with the same closing, its contrast is this pass's.
+  const int hint = sw > 0 ? int(std::lround(sw)) : 0;
+  cv::Mat c, c8;
+  if (s >= 1.0 && closing_size(hint, s) == closing_size(0, 1.0)) {
+    c = c_small;
+    c8 = c8_small;
+  } else {
+    c = ink_contrast(img, background_from(small, s, img.size(), hint));
+    c.convertTo(c8, CV_8U, 255.0);
+  }
   const double t_global = std::max(params.min_contrast, otsu_threshold(c8) / 255.0);
   const int window = params.window > 0 ? params.window
                                        : std::clamp(int(std::lround(sw * 4)) | 1, 15, 151);
