@@ -378,7 +378,10 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
     // Median, and the median and 99th percentile of the deviations from it, from histograms (exact:
     // the k-th smallest value is the first whose cumulative count passes k).
     std::array<std::size_t, 256> hist{}, dev{};
-    for (auto it = grey.begin<std::uint8_t>(); it != grey.end<std::uint8_t>(); ++it) ++hist[*it];
+    for (int y = 0; y < grey.rows; ++y) {
+      const std::uint8_t* g = grey.ptr<std::uint8_t>(y);
+      for (int x = 0; x < grey.cols; ++x) ++hist[g[x]];
+    }
     const auto kth = [](const std::array<std::size_t, 256>& h, std::size_t k) {
       std::size_t cum = 0;
       for (int i = 0; i < 256; ++i)
