@@ -72,11 +72,6 @@ cv::Mat background_from(const cv::Mat& small, double s, cv::Size size, int strok
 
 }  // namespace
 
-cv::Mat estimate_background(const cv::Mat& img, int stroke_hint_px) {
-  const double s = background_scale(img);
-  return background_from(shrink(img, s), s, img.size(), stroke_hint_px);
-}
-
 cv::Mat ink_contrast(const cv::Mat& img, const cv::Mat& background) {
   // 1 − (darkest channel ÷ its background), clamped to [0, 1], in one pass (both 8-bit with the same
   // channels; the background is never 0). The quotients come from a table of all 256 × 256 of them,

@@ -6,13 +6,10 @@
 
 namespace idphoto::signature {
 
-// Per-channel background estimate (grey closing at reduced scale, smoothed, brought back to full size).
-// bgr: CV_8UC1 or CV_8UC3. Returns the same type, in grey levels, never below 1.
-cv::Mat estimate_background(const cv::Mat& img, int stroke_hint_px = 0);
-
 // Ink contrast in [0, 1] (CV_32F): 1 - (pixel / background), the strongest over the colour channels,
 // so blue, red and green ink count as much as black ink and shadows/vignettes cancel out. Both 8-bit
-// with the same channels, as estimate_background gives.
+// with the same channels (the background: a per-channel grey closing larger than a stroke at reduced
+// scale, smoothed, brought back to size, never below 1).
 cv::Mat ink_contrast(const cv::Mat& img, const cv::Mat& background);
 
 // Plain Sauvola (1999) on a grey image: ink where g < m (1 + k (s / R - 1)). Integral images.
