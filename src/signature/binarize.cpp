@@ -133,7 +133,7 @@ cv::Mat sauvola(const cv::Mat& grey8, int window, double k, double r) {
     const int span = 2 * half + 1;
     if (k >= 0 && r > 0) {
       // g < m (1 − k) + (m k / r)·sd, i.e. A < B·sd with B ≥ 0: true when A < 0, else A² < B²·var —
-      // no square root, and the loop vectorises.
+      // no square root or division per pixel.
       const double inv_n = 1.0 / (double(span) * double(y1 - y0)), c1 = 1.0 - k, kr = k / r;
       for (int x = left_end; x < right_start; ++x) {
         const int x0 = x - half;
