@@ -202,6 +202,15 @@ Appearance compute_appearance(const Analysis& a) {
   if (cl && crt) {
     ap.cheek_lab = (*cl + *crt) * 0.5f;
     ap.skin_model_ok = delta_e(*cl, *crt) < 20.0f;
+    // The upper nose (landmark 28, between the eyes) is skin that a mask, a hand or an object over the lower
+    // face leaves bare: a cheek whose colour (a*, b*) is far from it is covered. Colour photos only.
+    ap.nose_bridge = rect_around(lm[28], 0.08 * ied, 0.08 * ied, size);
+    if (const auto nb = mean_lab(lab, ap.nose_bridge); nb && ap.colour) {
+      const auto chroma_gap = [&](const cv::Vec3f& c) {
+        return static_cast<double>(std::hypot(c[1] - (*nb)[1], c[2] - (*nb)[2]));
+      };
+      ap.cheek_nose_chroma = std::max(chroma_gap(*cl), chroma_gap(*crt));
+    }
   }
   const cv::Vec3f skin = ap.cheek_lab.value_or(cv::Vec3f(0, 0, 0));
   auto is_skin = [&](const cv::Vec3f& p) {

@@ -36,6 +36,8 @@ struct Appearance {
   double mouth_openness = 0;  // max inner-lip gap ÷ T
 
   cv::Rect cheek_left, cheek_right;
+  cv::Rect nose_bridge;             // skin between the eyes (landmark 28)
+  double cheek_nose_chroma = 0;     // larger a*b* distance of a cheek from the nose bridge; 0 without colour
   std::optional<cv::Vec3f> cheek_lab;  // mean CIELAB of both cheeks (L 0..100); none when no colour
   bool colour = true;                  // false: the image carries no colour (grey)
 

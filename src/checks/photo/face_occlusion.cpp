@@ -17,12 +17,15 @@ const CheckDef check_face_occlusion{
     .kind = "photo",
     .title_zh = "面部无遮挡",
     .title_en = "Face not occluded",
-    .clause = "Face fully visible (ISO/IEC 19794-5): fails when the jaw line (landmarks 0-16) runs past the photo's edge; otherwise, best effort, the share of the lower face (jaw hull, mouth excluded) that matches the cheek skin colour, which hands, objects or masks break",
+    .clause = "Face fully visible (ISO/IEC 19794-5): fails when the jaw line (landmarks 0-16) runs past the photo's edge, or (colour photos) when a cheek's colour is far from the bare skin between the eyes (a mask or an object over it); otherwise, best effort, the share of the lower face (jaw hull, mouth excluded) that matches the cheek skin colour",
     .fixable = false,
     .params = {{"min_skin", ParamType::number, true, "smallest allowed skin share of the lower face"},
                {"max_outside", ParamType::number, false,
                 "how far a jaw landmark may lie outside the photo before the face counts as cut off, as a share of the "
-                "face width, default 0.01"}},
+                "face width, default 0.01"},
+               {"max_cheek_chroma", ParamType::number, false,
+                "largest a*b* distance of a cheek from the skin between the eyes before the cheek counts as covered "
+                "(colour photos), default 24"}},
     .run = run,
     .unit = "share",
 };
@@ -58,6 +61,17 @@ Finding run(const analysis::Analysis& a, const Params& p) {
     return f;
   }
   const auto& ap = a.appearance();
+  if (ap.cheek_nose_chroma > p.number("max_cheek_chroma", 24)) {
+    Finding f = make_finding(d, "share");  // no value: the skin share was not what decided
+    f.status = Status::fail;
+    const std::string gap = fixed(ap.cheek_nose_chroma, 1);
+    f.message = {"面部可能被遮挡：脸颊颜色与两眼之间的皮肤不同（色度差 " + gap + "）",
+                 "Face may be occluded: a cheek's colour differs from the skin between the eyes (chroma distance " + gap +
+                     ")"};
+    f.hint = {"请露出完整面部，不要用手、口罩或物品遮挡", "Show the whole face: no hands, masks or objects in front of it"};
+    apply_severity(f, p);
+    return f;
+  }
   if (!ap.cheek_lab || !ap.skin_model_ok)
     return not_assessed(d, "share", {"两侧脸颊颜色不一致，无法建立肤色模型判断遮挡",
                                      "The two cheeks disagree, so no skin model could be built to judge occlusion"});
