@@ -203,11 +203,13 @@ Appearance compute_appearance(const Analysis& a) {
     ap.cheek_lab = (*cl + *crt) * 0.5f;
     ap.skin_model_ok = delta_e(*cl, *crt) < 20.0f;
     // The upper nose (landmark 28, between the eyes) is skin that a mask, a hand or an object over the lower
-    // face leaves bare: a cheek whose colour (a*, b*) is far from it is covered. Colour photos only.
+    // face leaves bare: a cheek whose colour (a*, b*) is far from it is covered. Colour photos only. The
+    // median, so that the thin bridge of a pair of glasses across the patch does not move it.
     ap.nose_bridge = rect_around(lm[28], 0.08 * ied, 0.08 * ied, size);
-    if (const auto nb = mean_lab(lab, ap.nose_bridge); nb && ap.colour) {
+    if (ap.nose_bridge.area() > 0 && ap.colour) {
+      const cv::Vec3f nb = median_lab(lab(ap.nose_bridge));
       const auto chroma_gap = [&](const cv::Vec3f& c) {
-        return static_cast<double>(std::hypot(c[1] - (*nb)[1], c[2] - (*nb)[2]));
+        return static_cast<double>(std::hypot(c[1] - nb[1], c[2] - nb[2]));
       };
       ap.cheek_nose_chroma = std::max(chroma_gap(*cl), chroma_gap(*crt));
     }

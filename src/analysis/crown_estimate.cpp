@@ -15,23 +15,6 @@ double delta_e(const cv::Vec3f& a, const cv::Vec3f& b) {
   return std::sqrt(d.dot(d));
 }
 
-float median_of(std::vector<float>& v) {
-  if (v.empty()) return 0.f;
-  auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
-}
-
-cv::Vec3f median_lab(const cv::Mat& lab) {
-  std::vector<float> c[3];
-  for (int y = 0; y < lab.rows; ++y) {
-    const auto* p = lab.ptr<cv::Vec3f>(y);
-    for (int x = 0; x < lab.cols; ++x)
-      for (int k = 0; k < 3; ++k) c[k].push_back(p[x][k]);
-  }
-  return {median_of(c[0]), median_of(c[1]), median_of(c[2])};
-}
-
 // 90th percentile of the ΔE of lab's pixels to ref.
 double spread(const cv::Mat& lab, const cv::Vec3f& ref) {
   std::vector<float> d;

@@ -3,6 +3,7 @@
 #include <array>
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace idphoto::analysis {
 namespace {
@@ -92,6 +93,25 @@ cv::Mat bgr_to_lab(const cv::Mat& bgr) {
 cv::Vec3f bgr_to_lab(double b, double g, double r) {
   const auto lin = [](double c) { return static_cast<float>(srgb_to_linear(std::clamp(c, 0.0, 255.0) / 255.0)); };
   return lab_of_linear(tables(), lin(r), lin(g), lin(b));
+}
+
+cv::Vec3f median_lab(const cv::Mat& lab) {
+  CV_Assert(lab.empty() || lab.type() == CV_32FC3);
+  std::vector<float> c[3];
+  for (auto& v : c) v.reserve(lab.total());
+  for (int y = 0; y < lab.rows; ++y) {
+    const auto* p = lab.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < lab.cols; ++x)
+      for (int k = 0; k < 3; ++k) c[k].push_back(p[x][k]);
+  }
+  cv::Vec3f m(0, 0, 0);
+  for (int k = 0; k < 3; ++k) {
+    if (c[k].empty()) continue;
+    const auto mid = c[k].begin() + static_cast<std::ptrdiff_t>(c[k].size() / 2);
+    std::nth_element(c[k].begin(), mid, c[k].end());
+    m[k] = *mid;
+  }
+  return m;
 }
 
 }  // namespace idphoto::analysis

@@ -13,5 +13,7 @@ namespace idphoto::analysis {
 cv::Mat bgr_to_lab(const cv::Mat& bgr);
 // One colour, components 0..255.
 cv::Vec3f bgr_to_lab(double b, double g, double r);
+// Per-channel median of a CV_32FC3 image (e.g. a region of bgr_to_lab's result); zeros when empty.
+cv::Vec3f median_lab(const cv::Mat& lab);
 
 }  // namespace idphoto::analysis

@@ -229,6 +229,20 @@ TEST_CASE("an object over the lower face fails occlusion: the cheeks no longer m
     CHECK(status(r, "photo.face.occlusion") == Status::fail);
     CHECK(r.find("photo.face.occlusion")->message.en.find("between the eyes") != std::string::npos);
   }
+  // Dark spectacles, whose bridge crosses the skin sample between the eyes, are not an occlusion.
+  {
+    const auto a = analyse_sample();
+    REQUIRE(a->head() != nullptr);
+    const analysis::Head& h = *a->head();
+    cv::Mat glasses = img.clone();
+    const int t = std::max(2, static_cast<int>(0.06 * h.ied_px));
+    const cv::Size lens(static_cast<int>(0.45 * h.ied_px), static_cast<int>(0.3 * h.ied_px));
+    cv::ellipse(glasses, h.left_eye, lens, 0, 0, 360, cv::Scalar(20, 20, 20), t);
+    cv::ellipse(glasses, h.right_eye, lens, 0, 0, 360, cv::Scalar(20, 20, 20), t);
+    cv::line(glasses, h.left_eye + cv::Point2f(static_cast<float>(lens.width), 0),
+             h.right_eye - cv::Point2f(static_cast<float>(lens.width), 0), cv::Scalar(20, 20, 20), t);
+    CHECK(status(check_mat(glasses), "photo.face.occlusion") == Status::pass);
+  }
   // The same object in grey photo: no chroma, so this rule stays silent (the skin share decides).
   cv::Mat grey;
   cv::cvtColor(img, grey, cv::COLOR_BGR2GRAY);
