@@ -93,7 +93,8 @@ struct Analysis::Impl {
     try {
       const double s = std::min(1.0, static_cast<double>(kDetectMaxSide) / std::max(grey.cols, grey.rows));
       cv::Mat small = grey;
-      if (s < 1.0) cv::resize(grey, small, cv::Size(), s, s, cv::INTER_AREA);
+      // Bilinear while the factor is at least 1/2 (OpenCV's area averaging at a fractional ratio costs 5x more).
+      if (s < 1.0) cv::resize(grey, small, cv::Size(), s, s, s >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA);
       std::vector<face::Detection> dets = models->detect(small);
       if (dets.empty()) return;
       const double to_decoded = 1.0 / s;
