@@ -211,6 +211,15 @@ TEST_CASE("a face cut by the photo's edge fails occlusion, and the message names
   CHECK(bottom.find("photo.face.occlusion")->message.en.find("bottom edge") != std::string::npos);
   // The same photo with the whole face in it is not cut off.
   CHECK(status(check_mat(img), "photo.face.occlusion") == Status::pass);
+  // The allowance is the profile's: at half the face width the left cut passes this rule.
+  auto lenient = Profile::from_json(
+      R"({"id": "lenient", "extends": "cn-1inch", "checks": {"photo.face.occlusion": {"max_outside": 0.5}}})");
+  REQUIRE(lenient);
+  std::vector<std::uint8_t> bytes;
+  cv::imencode(".jpg", img.colRange(cut, img.cols), bytes, {cv::IMWRITE_JPEG_QUALITY, 95});
+  const Report r = engine().check_photo(bytes, *lenient, "x");
+  REQUIRE(r.find("photo.face.occlusion") != nullptr);
+  CHECK(r.find("photo.face.occlusion")->message.en.find("cut off") == std::string::npos);
 }
 
 // The landmarks settle on the visible face, so the skin share of the lower face alone does not see an
