@@ -72,6 +72,17 @@ void BM_detect(benchmark::State& st, const Input* in) {
   }
 }
 
+// As check and fix detect (FaceModels::detect down to half the widest face, face/hog_scan.hpp), beside
+// BM_detect's scan of every pyramid level in the same run.
+void BM_detect_half(benchmark::State& st, const Input* in) {
+  auto img = io::decode(slurp(in->path), Limits{});
+  const auto models = engine().impl().models;
+  for (auto _ : st) {
+    analysis::Analysis a(img.value(), models, 0.5);
+    benchmark::DoNotOptimize(a.faces().size());
+  }
+}
+
 void BM_landmarks(benchmark::State& st, const Input* in) {
   auto img = io::decode(slurp(in->path), Limits{});
   const auto models = engine().impl().models;
@@ -141,10 +152,12 @@ int main(int argc, char** argv) {
   const fs::path large = shared / "faces/helen_300W_testset/3213949024_1.jpg";  // 3593×2848, near-frontal
   if (fs::exists(large)) inputs.push_back({"helen_3593x2848", large});
   else std::fprintf(stderr, "note: %s absent; large-photo rows skipped\n", large.c_str());
+  const fs::path portrait = shared / "faces/HivisionIDPhotos/test0.jpg";  // 576×768, the face ~ 1/3 of the width
+  if (fs::exists(portrait)) inputs.push_back({"test0_576x768", portrait});
 
   for (const auto& in : inputs) {
     for (auto [name, fn] : std::initializer_list<std::pair<const char*, void (*)(benchmark::State&, const Input*)>>{
-             {"decode", BM_decode}, {"detect", BM_detect}, {"landmarks", BM_landmarks}, {"lab", BM_lab},
+             {"decode", BM_decode}, {"detect", BM_detect}, {"detect_half", BM_detect_half}, {"landmarks", BM_landmarks}, {"lab", BM_lab},
              {"check", BM_check}, {"baseline_dlib", BM_baseline}}) {
       benchmark::RegisterBenchmark((std::string(name) + "/" + in.label).c_str(), fn, &in)
           ->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
@@ -167,6 +180,12 @@ int main(int argc, char** argv) {
     const double base = rep.median_ms["baseline_dlib/" + in.label];
     std::printf("  %-18s check %8.2f  baseline %8.2f  ratio %.2fx\n", in.label.c_str(), ours, base,
                 ours > 0 ? base / ours : 0.0);
+  }
+  std::printf("detection (analysis faces), every pyramid level vs down to half the widest face:\n");
+  for (const auto& in : inputs) {
+    const double all = rep.median_ms["detect/" + in.label], half = rep.median_ms["detect_half/" + in.label];
+    std::printf("  %-18s all levels %8.2f  half %8.2f  ratio %.2fx\n", in.label.c_str(), all, half,
+                half > 0 ? all / half : 0.0);
   }
   benchmark::Shutdown();
   return 0;

@@ -57,6 +57,7 @@ Head make_head(const cv::Mat& bgr, const cv::Rect2f& box_full, const face::Landm
 struct Analysis::Impl {
   io::DecodedImage image;
   std::shared_ptr<const face::FaceModels> models;
+  double faces_down_to = 0;  // FaceModels::detect's min_relative
   bool given = false;  // faces and head supplied by the caller
 
   mutable bool grey_done = false;
@@ -95,7 +96,7 @@ struct Analysis::Impl {
       cv::Mat small = grey;
       // Bilinear while the factor is at least 1/2 (OpenCV's area averaging at a fractional ratio costs 5x more).
       if (s < 1.0) cv::resize(grey, small, cv::Size(), s, s, s >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA);
-      std::vector<face::Detection> dets = models->detect(small);
+      std::vector<face::Detection> dets = models->detect(small, faces_down_to);
       if (dets.empty()) return;
       const double to_decoded = 1.0 / s;
       const double to_full = to_decoded / image.scale;
@@ -116,10 +117,11 @@ struct Analysis::Impl {
   }
 };
 
-Analysis::Analysis(io::DecodedImage image, std::shared_ptr<const face::FaceModels> models)
+Analysis::Analysis(io::DecodedImage image, std::shared_ptr<const face::FaceModels> models, double faces_down_to)
     : impl_(std::make_unique<Impl>()) {
   impl_->image = std::move(image);
   impl_->models = std::move(models);
+  impl_->faces_down_to = faces_down_to;
 }
 
 Analysis::Analysis(io::DecodedImage image, std::vector<face::Detection> faces, std::optional<Head> head)

@@ -51,7 +51,10 @@ struct Head {
 class Analysis {
  public:
   // models may be null: then faces() is empty and head() is null (used by tests and signatures).
-  Analysis(io::DecodedImage image, std::shared_ptr<const face::FaceModels> models);
+  // faces_down_to > 0: faces() need only hold the faces at least that share of the largest face's width
+  // (check and fix pass the profile's photo.face.count min_relative_width); the detector then skips the
+  // work that can only find smaller ones (FaceModels::detect). 0: every face the detector finds.
+  Analysis(io::DecodedImage image, std::shared_ptr<const face::FaceModels> models, double faces_down_to = 0);
   // Tests and tools: faces and head given rather than detected (coordinates as in faces()/head()).
   Analysis(io::DecodedImage image, std::vector<face::Detection> faces, std::optional<Head> head);
   ~Analysis();
@@ -66,7 +69,7 @@ class Analysis {
   const cv::Mat& grey() const;  // 8-bit grey of image().bgr (decoded scale)
   const cv::Mat& lab() const;   // CIE Lab (CV_32FC3, analysis/lab.hpp) of image().bgr; empty if not 8-bit
 
-  // Faces in full-size coordinates, largest first.
+  // Faces in full-size coordinates, largest first (down to faces_down_to × the largest's width, see above).
   const std::vector<face::Detection>& faces() const;
   // Landmarks, pose and head model of the largest face; null when there is no face.
   const Head* head() const;

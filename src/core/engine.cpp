@@ -138,8 +138,8 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
   report.image = input_info(bytes, &decoded.value());
 
   try {
-    analysis::Analysis a(std::move(decoded.value()), impl_->models);
     const ProfileData& pd = profile.data();
+    analysis::Analysis a(std::move(decoded.value()), impl_->models, faces_down_to(pd));
 
     if (needs_face(pd)) {
       // Failures here resurface in the checks that need them, which report them as not_assessed.

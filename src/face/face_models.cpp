@@ -24,28 +24,7 @@
 #include <dlib/serialize.h>
 
 #include "face/hog_module_abi.h"
-
-namespace idphoto::face {
-namespace {
-
-// A read-only dlib generic-image view over an 8-bit grey cv::Mat: no copy (dlib reads rows via width_step).
-struct GreyView {
-  const cv::Mat* mat = nullptr;
-};
-long num_rows(const GreyView& v) { return v.mat->rows; }
-long num_columns(const GreyView& v) { return v.mat->cols; }
-long width_step(const GreyView& v) { return static_cast<long>(v.mat->step[0]); }
-const void* image_data(const GreyView& v) { return v.mat->data; }
-
-}  // namespace
-}  // namespace idphoto::face
-
-namespace dlib {
-template <>
-struct image_traits<idphoto::face::GreyView> {
-  using pixel_type = unsigned char;
-};
-}  // namespace dlib
+#include "face/hog_scan.hpp"
 
 namespace idphoto::face {
 
@@ -57,7 +36,7 @@ namespace {
 struct HogModule {
   std::string path;
   void* (*create)(const char*, size_t) = nullptr;
-  int (*detect)(void*, const unsigned char*, long, long, long, double*, int) = nullptr;
+  int (*detect)(void*, const unsigned char*, long, long, long, double, double*, int) = nullptr;
   void (*destroy)(void*) = nullptr;
 };
 
@@ -109,6 +88,7 @@ const HogModule* hog_module() {
 // One detector of the pool: the module's, or dlib's baseline-compiled one.
 struct Detector {
   std::unique_ptr<dlib::frontal_face_detector> dlib_det;
+  hog::LevelScan scan;  // dlib_det's scratch (the module keeps its own)
   const HogModule* module = nullptr;
   void* handle = nullptr;
   Detector() = default;
@@ -403,10 +383,9 @@ Result<std::shared_ptr<const FaceModels>> FaceModels::load(const std::string& la
   return std::shared_ptr<const FaceModels>(std::move(m));
 }
 
-std::vector<Detection> FaceModels::detect(const cv::Mat& grey) const {
+std::vector<Detection> FaceModels::detect(const cv::Mat& grey, double min_relative) const {
   std::vector<Detection> out;
   if (grey.empty() || grey.type() != CV_8UC1) return out;
-  GreyView view{&grey};
   std::vector<dlib::rect_detection> dets;
   std::unique_ptr<Detector> det;
   try {
@@ -414,11 +393,11 @@ std::vector<Detection> FaceModels::detect(const cv::Mat& grey) const {
     if (det->handle) {
       std::vector<double> buf(5 * 16);
       int n = det->module->detect(det->handle, grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0]),
-                                  buf.data(), 16);
+                                  min_relative, buf.data(), 16);
       if (n > 16) {
         buf.resize(5 * static_cast<size_t>(n));
         n = det->module->detect(det->handle, grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0]),
-                                buf.data(), n);
+                                min_relative, buf.data(), n);
       }
       for (int i = 0; i < n; ++i) {
         const double* o = buf.data() + 5 * i;
@@ -429,7 +408,9 @@ std::vector<Detection> FaceModels::detect(const cv::Mat& grey) const {
         dets.push_back(d);
       }
     } else {
-      (*det->dlib_det)(view, dets, 0.0);
+      dets = hog::detect_down_to(*det->dlib_det,
+                                 hog::GreyRows{grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0])},
+                                 det->scan, min_relative);
     }
   } catch (...) {
     dets.clear();

@@ -35,8 +35,11 @@ class FaceModels {
   static std::string default_cache_dir();
   ~FaceModels();
 
-  // Frontal faces in an 8-bit grey image, largest first. Thread-safe.
-  std::vector<Detection> detect(const cv::Mat& grey) const;
+  // Frontal faces in an 8-bit grey image, largest first. Thread-safe. Every face dlib's detector finds
+  // when min_relative is 0; otherwise the faces at least min_relative times as wide as the widest, exactly
+  // as dlib finds them, while smaller ones may be missing — the pyramid levels that hold only those are
+  // skipped, the largest share of the work when the faces are large (face/hog_scan.hpp).
+  std::vector<Detection> detect(const cv::Mat& grey, double min_relative = 0) const;
   // 68 landmarks inside box (grey image coordinates). Thread-safe.
   Landmarks68 landmarks(const cv::Mat& grey, const cv::Rect2f& box) const;
 

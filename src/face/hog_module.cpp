@@ -8,30 +8,18 @@
 #include <string>
 #include <vector>
 
-#include <dlib/image_processing.h>
-#include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/serialize.h>
 
 #include "face/hog_module_abi.h"
+#include "face/hog_scan.hpp"
 
-namespace idphoto_hog {
-// A read-only dlib generic-image view over caller-owned 8-bit grey rows (as face_models.cpp's GreyView).
-struct GreyView {
-  const unsigned char* data;
-  long rows, cols, step;
+namespace {
+// A detector and its scratch (one thread at a time).
+struct Handle {
+  dlib::frontal_face_detector det;
+  idphoto::face::hog::LevelScan scan;
 };
-long num_rows(const GreyView& v) { return v.rows; }
-long num_columns(const GreyView& v) { return v.cols; }
-long width_step(const GreyView& v) { return v.step; }
-const void* image_data(const GreyView& v) { return v.data; }
-}  // namespace idphoto_hog
-
-namespace dlib {
-template <>
-struct image_traits<idphoto_hog::GreyView> {
-  using pixel_type = unsigned char;
-};
-}  // namespace dlib
+}  // namespace
 
 #define IDPHOTO_HOG_EXPORT extern "C" __attribute__((visibility("default")))
 
@@ -39,23 +27,23 @@ IDPHOTO_HOG_EXPORT int idphoto_hog_abi(void) { return IDPHOTO_HOG_MODULE_ABI; }
 
 IDPHOTO_HOG_EXPORT void* idphoto_hog_create(const char* serialized, size_t bytes) {
   try {
-    auto d = std::make_unique<dlib::frontal_face_detector>();
+    auto h = std::make_unique<Handle>();
     std::istringstream in(std::string(serialized, bytes));
-    dlib::deserialize(*d, in);
-    if (d->num_detectors() == 0) return nullptr;
-    return d.release();
+    dlib::deserialize(h->det, in);
+    if (h->det.num_detectors() == 0) return nullptr;
+    return h.release();
   } catch (...) {
     return nullptr;
   }
 }
 
 IDPHOTO_HOG_EXPORT int idphoto_hog_detect(void* detector, const unsigned char* grey, long rows, long cols, long step,
-                                         double* out, int max) {
+                                         double min_relative, double* out, int max) {
   if (!detector || !grey || rows <= 0 || cols <= 0) return -1;
   try {
-    auto& d = *static_cast<dlib::frontal_face_detector*>(detector);
-    std::vector<dlib::rect_detection> dets;
-    d(idphoto_hog::GreyView{grey, rows, cols, step}, dets, 0.0);
+    auto& h = *static_cast<Handle*>(detector);
+    const std::vector<dlib::rect_detection> dets = idphoto::face::hog::detect_down_to(
+        h.det, idphoto::face::hog::GreyRows{grey, rows, cols, step}, h.scan, min_relative);
     const int n = static_cast<int>(dets.size());
     for (int i = 0; i < n && i < max; ++i) {
       const auto& r = dets[static_cast<size_t>(i)].rect;
@@ -73,5 +61,5 @@ IDPHOTO_HOG_EXPORT int idphoto_hog_detect(void* detector, const unsigned char* g
 }
 
 IDPHOTO_HOG_EXPORT void idphoto_hog_destroy(void* detector) {
-  delete static_cast<dlib::frontal_face_detector*>(detector);
+  delete static_cast<Handle*>(detector);
 }

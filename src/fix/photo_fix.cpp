@@ -289,7 +289,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
       return finish();
     }
     const double scale1 = decoded->scale;
-    analysis::Analysis a(std::move(decoded.value()), engine.models);
+    analysis::Analysis a(std::move(decoded.value()), engine.models, faces_down_to(profile.data()));
     const auto t_an = Clock::now();
     const analysis::Head* head = a.head();
     r.timing_ms.emplace_back("analysis", ms_since(t_an));

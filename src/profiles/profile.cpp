@@ -356,4 +356,12 @@ const std::string& Profile::kind() const { return d_->kind; }
 const LocalText& Profile::title() const { return d_->title; }
 std::string Profile::to_json() const { return d_->merged.dump(2); }
 
+double faces_down_to(const ProfileData& d) {
+  double share = 0.5;
+  for (const auto& check : d.checks)
+    if (std::string_view(check.first->id) == "photo.face.count")
+      share = std::min(share, check.second.number("min_relative_width", 0.5));
+  return std::max(0.0, share);
+}
+
 }  // namespace idphoto

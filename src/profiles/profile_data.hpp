@@ -21,4 +21,9 @@ struct ProfileData {
   std::vector<std::pair<const checks::CheckDef*, checks::Params>> checks;
 };
 
+// The narrowest face that photo.face.count counts, as a share of the largest face's width (its
+// min_relative_width, at most 0.5 — the share the check's default counts; 0.5 when the profile has
+// no such check): how far down analysis::Analysis has to look for faces.
+double faces_down_to(const ProfileData& d);
+
 }  // namespace idphoto

@@ -1,6 +1,9 @@
 #include <filesystem>
 #include <string>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include "face/face_models.hpp"
 #include "idphoto/idphoto.hpp"
 #include "profiles/profile_data.hpp"
@@ -132,4 +135,42 @@ TEST_CASE("background colour names go through the profile's own colour table") {
       CHECK(params.context()["white"] == "#808080");
       CHECK_FALSE(params.json().contains("background_colours"));
     }
+}
+
+TEST_CASE("check_photo looks for faces down to the profile's photo.face.count min_relative_width") {
+  // Three copies of the sample's face, at full size and at 0.62 and 0.4 of it (boxes 151, 105 and 73 px).
+  cv::Mat face = cv::imread((test::source_dir() / "samples/cn-1inch-obama.jpg").string(), cv::IMREAD_COLOR);
+  REQUIRE(!face.empty());
+  cv::Mat mid, small;
+  cv::resize(face, mid, cv::Size(), 0.62, 0.62, cv::INTER_AREA);
+  cv::resize(face, small, cv::Size(), 0.4, 0.4, cv::INTER_AREA);
+  cv::Mat group(face.rows + 20, face.cols + mid.cols + small.cols + 40, CV_8UC3, cv::Scalar(255, 255, 255));
+  face.copyTo(group(cv::Rect(10, 10, face.cols, face.rows)));
+  mid.copyTo(group(cv::Rect(face.cols + 20, 10, mid.cols, mid.rows)));
+  small.copyTo(group(cv::Rect(face.cols + mid.cols + 30, 10, small.cols, small.rows)));
+  std::vector<std::uint8_t> png;
+  REQUIRE(cv::imencode(".png", group, png));
+
+  auto builtin = Profile::builtin("cn-1inch");
+  REQUIRE(builtin.ok());
+  CHECK(faces_down_to(builtin->data()) == 0.5);
+  auto wide = Profile::from_json(
+      R"({"id": "wide", "extends": "cn-1inch", "checks": {"photo.face.count": {"min_relative_width": 0.4}}})");
+  REQUIRE_MESSAGE(wide.ok(), wide.error().message);
+  CHECK(faces_down_to(wide->data()) == 0.4);
+  auto narrow = Profile::from_json(
+      R"({"id": "narrow", "extends": "cn-1inch", "checks": {"photo.face.count": {"min_relative_width": 0.8}}})");
+  REQUIRE(narrow.ok());
+  CHECK(faces_down_to(narrow->data()) == 0.5);  // never less than half: see profile_data.hpp
+  auto none = Profile::from_json(R"({"id": "none", "extends": "cn-1inch", "checks": {"photo.face.count": null}})");
+  REQUIRE(none.ok());
+  CHECK(faces_down_to(none->data()) == 0.5);
+
+  const Finding* f = nullptr;
+  Report r = engine().check_photo(png, *builtin, "group.png");
+  REQUIRE((f = r.find("photo.face.count")));
+  CHECK(f->value == 2);  // the 0.4 face is under half the main face's width
+  r = engine().check_photo(png, *wide, "group.png");
+  REQUIRE((f = r.find("photo.face.count")));
+  CHECK(f->value == 3);  // found because this profile counts it
 }

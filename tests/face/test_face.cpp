@@ -115,6 +115,69 @@ TEST_CASE("detect() is largest first and thread-safe on a shared const object") 
   }
 }
 
+namespace {
+// The faces at least `share` of the widest one's width, left to right.
+std::vector<cv::Rect2f> counted(const std::vector<face::Detection>& dets, double share) {
+  float widest = 0;
+  for (const auto& d : dets) widest = std::max(widest, d.box.width);
+  std::vector<cv::Rect2f> r;
+  for (const auto& d : dets)
+    if (d.box.width >= share * widest) r.push_back(d.box);
+  std::sort(r.begin(), r.end(), [](const cv::Rect2f& a, const cv::Rect2f& b) {
+    return a.x < b.x || (a.x == b.x && a.y < b.y);
+  });
+  return r;
+}
+}  // namespace
+
+TEST_CASE("detect() down to half the widest face finds exactly the faces a full scan counts") {
+  const auto models = test::default_models();
+  // A made-up group photo: the sample's face at full size and at 0.62 and 0.4 of it, side by side on white.
+  cv::Mat face = cv::imread((test::source_dir() / "samples/cn-1inch-obama.jpg").string(), cv::IMREAD_GRAYSCALE);
+  REQUIRE(!face.empty());
+  cv::Mat mid, small;
+  cv::resize(face, mid, cv::Size(), 0.62, 0.62, cv::INTER_AREA);
+  cv::resize(face, small, cv::Size(), 0.4, 0.4, cv::INTER_AREA);
+  cv::Mat group(face.rows + 20, face.cols + mid.cols + small.cols + 40, CV_8UC1, cv::Scalar(255));
+  face.copyTo(group(cv::Rect(10, 10, face.cols, face.rows)));
+  mid.copyTo(group(cv::Rect(face.cols + 20, 10, mid.cols, mid.rows)));
+  small.copyTo(group(cv::Rect(face.cols + mid.cols + 30, 10, small.cols, small.rows)));
+  const auto all = models->detect(group), half = models->detect(group, 0.5);
+  // The full scan sees all three: 151, 105 and 73 px wide (the 0.4 face's best box is on the finest level,
+  // 73 px; it also fires, more weakly, 87 px wide one level up).
+  REQUIRE(all.size() == 3);
+  CHECK(counted(all, 0.5).size() == 2);
+  CHECK(counted(all, 0.5) == counted(half, 0.5));  // the 87 px box must not stand in for the 73 px one
+  CHECK(counted(all, 0.3) == counted(models->detect(group, 0.3), 0.3));
+  CHECK(models->detect(group, 0.3).size() == 3);
+
+  std::vector<std::filesystem::path> images = {test::source_dir() / "samples/cn-1inch-obama.jpg",
+                                               test::source_dir() / "samples/obama-source.jpg"};
+  if (const auto data = test::shared_data())
+    for (const char* dir : {"faces/face_recognition", "faces/deepface", "faces/HivisionIDPhotos", "faces/insightface",
+                            "faces/helen_300W_testset", "faces/dlib_examples_faces"})
+      for (const auto& e : std::filesystem::directory_iterator(*data / dir)) {
+        const auto ext = e.path().extension().string();
+        if (ext == ".jpg" || ext == ".png" || ext == ".jpeg") images.push_back(e.path());
+      }
+  std::sort(images.begin(), images.end());
+  int faces = 0, pruned = 0;
+  for (const auto& p : images) {
+    cv::Mat grey = cv::imread(p.string(), cv::IMREAD_GRAYSCALE);
+    REQUIRE_MESSAGE(!grey.empty(), p);
+    const double s = std::min(1.0, 800.0 / std::max(grey.cols, grey.rows));  // as analysis.cpp's detection copy
+    if (s < 1) cv::resize(grey, grey, cv::Size(), s, s, cv::INTER_AREA);
+    const auto a = models->detect(grey), b = models->detect(grey, 0.5);
+    INFO(p.filename().string());
+    CHECK(counted(a, 0.5) == counted(b, 0.5));
+    faces += static_cast<int>(counted(a, 0.5).size());
+    pruned += static_cast<int>(a.size() - b.size());
+  }
+  MESSAGE(images.size() << " images: the same " << faces << " counted faces; " << pruned
+                        << " smaller detections left out by the half scan");
+  CHECK(faces >= static_cast<int>(images.size()) / 2);
+}
+
 TEST_CASE("the AVX2 detector module finds the same faces as dlib's baseline build") {
   const auto path = std::string("/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
   const auto fast = face::FaceModels::load(path, face::FaceModels::default_cache_dir()).value();
