@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,9 @@ void add_models_option(CLI::App& app, std::string& models);
 
 // The same file (or the same path once resolved): outputs never overwrite their input.
 bool same_file(const std::string& a, const std::string& b);
+// The rest of a stream (a file opened in binary mode), read in large blocks: the size is taken from the
+// stream when it can seek. False on a read error (out then holds what was read).
+bool read_all(std::istream& in, std::vector<std::uint8_t>& out);
 // Writes bytes to path through a temporary file in the same directory, fsync and a rename: a
 // crash or a full disk never leaves a torn output. err says why not.
 bool write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes, std::string& err);

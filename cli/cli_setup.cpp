@@ -56,6 +56,27 @@ bool same_file(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+bool read_all(std::istream& in, std::vector<std::uint8_t>& out) {
+  std::size_t want = 1 << 16;
+  const auto here = in.tellg();
+  if (here != std::streampos(-1) && in.seekg(0, std::ios::end)) {
+    const auto end = in.tellg();
+    if (end != std::streampos(-1) && end > here) want = static_cast<std::size_t>(end - here) + 1;  // +1: sees EOF
+    in.seekg(here);
+  }
+  in.clear(in.rdstate() & ~std::ios::failbit);
+  out.resize(want);
+  std::size_t n = 0;
+  for (;;) {
+    if (n == out.size()) out.resize(out.size() * 2);
+    in.read(reinterpret_cast<char*>(out.data() + n), static_cast<std::streamsize>(out.size() - n));
+    n += static_cast<std::size_t>(in.gcount());
+    if (!in) break;
+  }
+  out.resize(n);
+  return !in.bad();
+}
+
 bool write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes, std::string& err) {
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");

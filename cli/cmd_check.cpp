@@ -175,9 +175,8 @@ Report check_one(const Engine& engine, const Profile& profile, const std::string
   if (!in)
     return io_error_report(path, profile.id(),
                            "cannot read '" + path + "': permission denied or unreadable");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  if (in.bad()) return io_error_report(path, profile.id(), "error while reading '" + path + "'");
+  std::vector<std::uint8_t> bytes;
+  if (!read_all(in, bytes)) return io_error_report(path, profile.id(), "error while reading '" + path + "'");
 
   Report r = engine.check_photo(bytes, profile, path);
   if (!r.error || r.error->code != ErrorCode::unsupported_format) return r;
@@ -270,7 +269,8 @@ Command add_check_command(CLI::App& root) {
       code = std::max(code, exit_code_for(r));
       if (!args->annotate.empty() && !r.error) {
         std::ifstream in(f, std::ios::binary);
-        const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<std::uint8_t> bytes;
+        read_all(in, bytes);
         const std::string err = write_annotation(bytes, *engine, r, *profile, args->annotate);
         if (!err.empty()) {
           std::cerr << "idphoto check: " << err << "\n";

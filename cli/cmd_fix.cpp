@@ -142,8 +142,8 @@ Command add_fix_command(CLI::App& root) {
       return Exit::unreadable;
     }
     std::ifstream in(args->input, std::ios::binary);
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
+    std::vector<std::uint8_t> bytes;
+    if (!in || !read_all(in, bytes)) {
       std::cerr << "idphoto fix: error while reading '" << args->input << "'\n";
       return Exit::unreadable;
     }

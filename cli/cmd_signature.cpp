@@ -36,8 +36,7 @@ Input read_input(const std::string& path) {
     return in;
   }
   std::ifstream f(path, std::ios::binary);
-  in.bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  if (!f && !f.eof()) {
+  if (!f || !read_all(f, in.bytes)) {
     in.error = Error{ErrorCode::io_error, "error while reading '" + path + "'"};
     return in;
   }
