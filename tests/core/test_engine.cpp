@@ -1,13 +1,11 @@
 #include <filesystem>
 #include <string>
 
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include "face/face_models.hpp"
 #include "idphoto/idphoto.hpp"
 #include "profiles/profile_data.hpp"
 #include "support/test_support.hpp"
+#include "support/three_faces.hpp"
 
 using namespace idphoto;
 
@@ -138,16 +136,7 @@ TEST_CASE("background colour names go through the profile's own colour table") {
 }
 
 TEST_CASE("check_photo looks for faces down to the profile's photo.face.count min_relative_width") {
-  // Three copies of the sample's face, at full size and at 0.62 and 0.4 of it (boxes 151, 105 and 73 px).
-  cv::Mat face = cv::imread((test::source_dir() / "samples/cn-1inch-obama.jpg").string(), cv::IMREAD_COLOR);
-  REQUIRE(!face.empty());
-  cv::Mat mid, small;
-  cv::resize(face, mid, cv::Size(), 0.62, 0.62, cv::INTER_AREA);
-  cv::resize(face, small, cv::Size(), 0.4, 0.4, cv::INTER_AREA);
-  cv::Mat group(face.rows + 20, face.cols + mid.cols + small.cols + 40, CV_8UC3, cv::Scalar(255, 255, 255));
-  face.copyTo(group(cv::Rect(10, 10, face.cols, face.rows)));
-  mid.copyTo(group(cv::Rect(face.cols + 20, 10, mid.cols, mid.rows)));
-  small.copyTo(group(cv::Rect(face.cols + mid.cols + 30, 10, small.cols, small.rows)));
+  const cv::Mat group = test::three_faces(cv::IMREAD_COLOR);  // faces 151, 105 and 73 px wide
   std::vector<std::uint8_t> png;
   REQUIRE(cv::imencode(".png", group, png));
 

@@ -13,6 +13,7 @@
 #include "face/face_models.hpp"
 #include "face/head_pose.hpp"
 #include "face_test_support.hpp"
+#include "support/three_faces.hpp"
 
 using namespace idphoto;
 
@@ -132,16 +133,7 @@ std::vector<cv::Rect2f> counted(const std::vector<face::Detection>& dets, double
 
 TEST_CASE("detect() down to half the widest face finds exactly the faces a full scan counts") {
   const auto models = test::default_models();
-  // A made-up group photo: the sample's face at full size and at 0.62 and 0.4 of it, side by side on white.
-  cv::Mat face = cv::imread((test::source_dir() / "samples/cn-1inch-obama.jpg").string(), cv::IMREAD_GRAYSCALE);
-  REQUIRE(!face.empty());
-  cv::Mat mid, small;
-  cv::resize(face, mid, cv::Size(), 0.62, 0.62, cv::INTER_AREA);
-  cv::resize(face, small, cv::Size(), 0.4, 0.4, cv::INTER_AREA);
-  cv::Mat group(face.rows + 20, face.cols + mid.cols + small.cols + 40, CV_8UC1, cv::Scalar(255));
-  face.copyTo(group(cv::Rect(10, 10, face.cols, face.rows)));
-  mid.copyTo(group(cv::Rect(face.cols + 20, 10, mid.cols, mid.rows)));
-  small.copyTo(group(cv::Rect(face.cols + mid.cols + 30, 10, small.cols, small.rows)));
+  const cv::Mat group = test::three_faces(cv::IMREAD_GRAYSCALE);
   const auto all = models->detect(group), half = models->detect(group, 0.5);
   // The full scan sees all three: 151, 105 and 73 px wide (the 0.4 face's best box is on the finest level,
   // 73 px; it also fires, more weakly, 87 px wide one level up).
