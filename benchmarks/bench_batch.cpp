@@ -116,7 +116,7 @@ std::vector<fs::path> make_corpus(const fs::path& dir, const fs::path& sample, c
     cv::warpAffine(b, v, shift, b.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     v.convertTo(v, -1, 1.0, (i % 11) - 5);
     const bool prog = i % 2 == 1;
-    const fs::path p = dir / ("p" + std::to_string(i) + ".jpg");
+    const fs::path p = dir / std::string("p").append(std::to_string(i)).append(".jpg");
     cv::imwrite(p.string(), v,
                 {cv::IMWRITE_JPEG_QUALITY, 80 + i % 15, cv::IMWRITE_JPEG_PROGRESSIVE, prog ? 1 : 0});
     files.push_back(p);

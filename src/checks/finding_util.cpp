@@ -24,7 +24,7 @@ std::string bare(double v, Fmt f, int extra = 0) {
     case Fmt::percent:
       return num(v * 100.0, 1 + extra);
     case Fmt::signed_percent:
-      return (v > 0 ? "+" : "") + num(v * 100.0, 1 + extra);
+      return std::string(v > 0 ? "+" : "").append(num(v * 100.0, 1 + extra));
     case Fmt::px:
       return num(v, 1 + extra);
     case Fmt::kb:
@@ -32,7 +32,7 @@ std::string bare(double v, Fmt f, int extra = 0) {
     case Fmt::dpi:
       return num(v, 1 + extra);
     case Fmt::deg:
-      return (v > 0 ? "+" : "") + num(v, 1 + extra);
+      return std::string(v > 0 ? "+" : "").append(num(v, 1 + extra));
     case Fmt::count:
       return num(v, extra);
     case Fmt::chroma:

@@ -16,7 +16,7 @@ using nlohmann::json;
 
 Error bad(std::string msg) { return {ErrorCode::bad_profile, std::move(msg)}; }
 
-std::string qk(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string qk(std::string_view s) { return std::string(1, '"').append(s).append(1, '"'); }
 
 std::string type_of(const json& j) { return j.type_name(); }
 

@@ -44,7 +44,7 @@ std::string table() {
     std::string params;
     for (const auto& p : d->params) {
       if (!params.empty()) params += "<br>";
-      params += "`" + std::string(p.name) + "` (" + type_name(p.type) +
+      params += std::string("`").append(p.name) + "` (" + type_name(p.type) +
                 (p.required ? ", required" : "") + "): " + cell(p.doc);
     }
     if (params.empty()) params = "—";
