@@ -149,6 +149,27 @@ Appearance compute_appearance(const Analysis& a) {
   const double fw = std::max(1.0, static_cast<double>(lm[15].x - lm[1].x));
   const double cx = h->centre_x * sc;
 
+  // A busy background still shows its colour in the top corners. Each corner strip (the strips the plain
+  // background is taken from) counts when at least half of it lies outside a generous head ellipse: from
+  // 0.6 face heights above the brows down to the chin, 0.75 face widths either side of the face centre.
+  if (!ap.background_ok && !lab.empty()) {
+    const int sw = std::max(2, size.width / 8), sh = std::max(2, size.height / 10);
+    const double top = brow_y - 0.6 * face_h;
+    const double ecy = (top + chin.y) / 2, eb = (chin.y - top) / 2, ea = 1.0 * fw;
+    for (const int x0 : {0, size.width - sw}) {
+      if (sw >= size.width || sh >= size.height) break;
+      cv::Mat kept(0, 1, CV_32FC3);
+      for (int y = 0; y < sh; ++y) {
+        const auto* p = lab.ptr<cv::Vec3f>(y);
+        for (int x = x0; x < x0 + sw; ++x) {
+          const double u = (x - cx) / ea, v = (y - ecy) / eb;
+          if (u * u + v * v > 1) kept.push_back(p[x]);
+        }
+      }
+      if (kept.rows * 2 >= sw * sh) ap.corner_lab.push_back(median_lab(kept));
+    }
+  }
+
   // Expression (SPECS.md §3): eyelid gaps 37–41, 38–40 / 43–47, 44–46; inner lips 61–67, 62–66, 63–65.
   auto gap = [&](int i, int j) {
     return static_cast<double>(cv::norm(lm[static_cast<size_t>(i)] - lm[static_cast<size_t>(j)])) / t;

@@ -68,6 +68,10 @@ struct Appearance {
   cv::Vec3f background_lab{0, 0, 0};  // mean CIELAB over the mask
   double background_gradient = 0;     // mean Sobel magnitude of 8-bit luminance over the eroded mask
   double background_shadow = 0;       // ΔL*: median far background − darkest sector next to the head
+  // When there is no plain background but a face: median CIELAB of each top-corner strip (⅛ W × ⅒ H, the
+  // strips the background colour is taken from) outside the head, when at least half of the strip is;
+  // empty otherwise.
+  std::vector<cv::Vec3f> corner_lab;
 };
 
 // Computes everything above; head-dependent fields stay at their defaults when there is no face.

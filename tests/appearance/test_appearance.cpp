@@ -90,6 +90,31 @@ TEST_CASE("a blue background fails the colour check of a white-background profil
   CHECK(status(r, "photo.background.colour") == Status::fail);
 }
 
+TEST_CASE("a busy background fails the colour check when its top corners are not white, else it is not assessed") {
+  const cv::Mat img = sample();
+  cv::Mat wall;
+  cv::inRange(img, cv::Scalar(225, 225, 225), cv::Scalar(255, 255, 255), wall);
+  wall.rowRange(img.rows / 2, img.rows).setTo(0);  // leave the shirt alone
+  // Stripes every 6 px over the wall: no plain border is left, so there is no background mask.
+  auto striped = [&](const cv::Scalar& ground, const cv::Scalar& stripe) {
+    cv::Mat m = img.clone();
+    m.setTo(ground, wall);
+    cv::Mat lines = cv::Mat::zeros(img.size(), CV_8U);
+    for (int y = 0; y < lines.rows; y += 6) cv::line(lines, {0, y}, {lines.cols - 1, y + lines.cols / 3}, 255, 2);
+    m.setTo(stripe, lines & wall);
+    return check_mat(m);
+  };
+  const Report dark_red = striped(cv::Scalar(40, 50, 150), cv::Scalar(20, 120, 40));
+  REQUIRE(dark_red.find("photo.background.colour"));
+  CHECK(status(dark_red, "photo.background.uniformity") == Status::fail);
+  CHECK(status(dark_red, "photo.background.colour") == Status::fail);
+  CHECK(dark_red.find("photo.background.colour")->message.en.find("not plain") != std::string::npos);
+  // White with dark lines: the corners' median is white, the colour cannot be told.
+  const Report lined_white = striped(cv::Scalar(250, 250, 250), cv::Scalar(60, 60, 60));
+  CHECK(status(lined_white, "photo.background.uniformity") == Status::fail);
+  CHECK(status(lined_white, "photo.background.colour") == Status::not_assessed);
+}
+
 TEST_CASE("a dark photo fails exposure; side light fails illumination uniformity") {
   cv::Mat img = sample();
   cv::Mat dark;
