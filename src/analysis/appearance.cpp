@@ -183,21 +183,30 @@ Appearance compute_appearance(const Analysis& a) {
   for (int i = 0; i <= 16; ++i) ap.face_polygon.emplace_back(cvRound(lm[static_cast<size_t>(i)].x), cvRound(lm[static_cast<size_t>(i)].y));
   for (int i = 26; i >= 17; --i) ap.face_polygon.emplace_back(cvRound(lm[static_cast<size_t>(i)].x), cvRound(lm[static_cast<size_t>(i)].y));
   const cv::Rect face_rect = clip(cv::boundingRect(ap.face_polygon), size);
-  std::array<long, 256> all{}, left{}, right{};
+  std::array<long, 256> all{}, upper{}, left{}, right{};
+  // Under- and over-exposure are counted above the nose base (landmark 33): below it a beard or
+  // moustache is dark hair, not dark skin.
+  const int nose_base_y = cvRound(lm[33].y);
   if (face_rect.area() > 0) {
     const cv::Mat pm = polygon_mask(size, ap.face_polygon);
     for (int y = face_rect.y; y < face_rect.br().y; ++y) {
       const auto* p = bgr.ptr<cv::Vec3b>(y);
       const auto* m = pm.ptr<unsigned char>(y);
+      auto& up = y < nose_base_y ? upper : all;  // rows below the nose base only count in all
       for (int x = face_rect.x; x < face_rect.br().x; ++x) {
         if (!m[x]) continue;
         const int v = luminance(p[x]);
-        ++all[static_cast<size_t>(v)];
+        ++up[static_cast<size_t>(v)];
         ++(x < cx ? left : right)[static_cast<size_t>(v)];
       }
     }
+    for (size_t i = 0; i < 256; ++i) all[i] += upper[i];
   }
   ap.face = luminance_stats(all);
+  if (const LuminanceStats u = luminance_stats(upper); u.pixels > 0) {
+    ap.face.frac_dark = u.frac_dark;
+    ap.face.frac_bright = u.frac_bright;
+  }
   {
     const LuminanceStats l = luminance_stats(left), r = luminance_stats(right);
     ap.lr_mean_left = l.mean;

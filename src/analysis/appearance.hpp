@@ -25,7 +25,7 @@ struct LuminanceStats {
 struct Appearance {
   // Face: polygon of the jaw (0–16) and brows (26–17), decoded scale.
   std::vector<cv::Point> face_polygon;
-  LuminanceStats face;
+  LuminanceStats face;  // over the face polygon; frac_dark and frac_bright above the nose base (landmark 33) only
   double lr_intersection = 1;  // histogram intersection of left vs right face half, 0..1 (1 = alike)
   double lr_mean_left = 0;     // mean Y of each half
   double lr_mean_right = 0;

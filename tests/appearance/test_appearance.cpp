@@ -127,6 +127,31 @@ TEST_CASE("a dark photo fails exposure; side light fails illumination uniformity
   CHECK(status(check_mat(side), "photo.light.uniformity") == Status::fail);
 }
 
+TEST_CASE("under-exposure is counted above the nose base: a dark beard passes, a dark band over the eyes fails") {
+  const auto owner = analyse_sample();
+  const analysis::Head& h = *owner->head();
+  auto pt = [&](int i) { return cv::Point(cvRound(h.landmarks[static_cast<size_t>(i)].x), cvRound(h.landmarks[static_cast<size_t>(i)].y)); };
+  const int nose_base = pt(33).y;
+  // The jaw below the nose base painted near-black (luminance < 25): a full dark beard, a third of the face.
+  cv::Mat beard = sample();
+  std::vector<cv::Point> jaw;
+  for (int i = 2; i <= 14; ++i) jaw.push_back(pt(i));
+  cv::Mat jaw_mask = cv::Mat::zeros(beard.size(), CV_8U);
+  cv::fillPoly(jaw_mask, std::vector<std::vector<cv::Point>>{jaw}, 255);
+  jaw_mask.rowRange(0, nose_base + 1).setTo(0);
+  REQUIRE(cv::countNonZero(jaw_mask) > 2000);
+  beard.setTo(cv::Scalar(12, 14, 16), jaw_mask);
+  const Report bearded = check_mat(beard);
+  CHECK(status(bearded, "photo.light.exposure") == Status::pass);
+  // The photo above the nose base darkened to a tenth (the face stays detectable): under-exposure.
+  cv::Mat band = sample();
+  cv::Mat upper = band.rowRange(0, nose_base);
+  upper.convertTo(upper, -1, 0.1, 0);
+  const Report dark_eyes = check_mat(band);
+  REQUIRE(status(dark_eyes, "photo.face.count") == Status::pass);
+  CHECK(status(dark_eyes, "photo.light.exposure") == Status::fail);
+}
+
 TEST_CASE("illumination uniformity is the darker half's brightness over the brighter's (decision 0005)") {
   const cv::Mat img = sample();
   auto darken_left = [&](double k) {
