@@ -8,6 +8,7 @@
 
 #include "analysis/analysis.hpp"
 #include "analysis/lab.hpp"
+#include "face/eye_closure.hpp"
 
 namespace idphoto::analysis {
 namespace {
@@ -178,6 +179,9 @@ Appearance compute_appearance(const Analysis& a) {
   ap.right_eye_open = std::max(gap(43, 47), gap(44, 46));
   ap.eye_openness = std::min(ap.left_eye_open, ap.right_eye_open);
   ap.mouth_openness = std::max({gap(61, 67), gap(62, 66), gap(63, 65)});
+  const auto closure = face::eye_closure_scores(grey, lm);
+  ap.left_eye_closure = closure[0];
+  ap.right_eye_closure = closure[1];
 
   // Face luminance over the jaw + brow polygon; left/right halves split at the face centre line.
   for (int i = 0; i <= 16; ++i) ap.face_polygon.emplace_back(cvRound(lm[static_cast<size_t>(i)].x), cvRound(lm[static_cast<size_t>(i)].y));

@@ -34,6 +34,10 @@ struct Appearance {
   double left_eye_open = 0;
   double right_eye_open = 0;
   double mouth_openness = 0;  // max inner-lip gap ÷ T
+  // Eye-closure model (face/eye_closure.hpp, docs/decisions/0008): SVM decision value per eye, > 0 = the
+  // eye looks closed.
+  double left_eye_closure = 0;
+  double right_eye_closure = 0;
 
   cv::Rect cheek_left, cheek_right;
   cv::Rect nose_bridge;             // skin between the eyes (landmark 28)

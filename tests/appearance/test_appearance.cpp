@@ -10,6 +10,7 @@
 #include "analysis/appearance.hpp"
 #include "idphoto/idphoto.hpp"
 #include "core/engine_impl.hpp"
+#include "face/eye_closure.hpp"
 #include "io/decode.hpp"
 #include "support/test_support.hpp"
 
@@ -113,6 +114,55 @@ TEST_CASE("a busy background fails the colour check when its top corners are not
   const Report lined_white = striped(cv::Scalar(250, 250, 250), cv::Scalar(60, 60, 60));
   CHECK(status(lined_white, "photo.background.uniformity") == Status::fail);
   CHECK(status(lined_white, "photo.background.colour") == Status::not_assessed);
+}
+
+// Paints the eye opening (landmarks first..first+5, widened) with the skin just below it and draws a dark,
+// slightly curved lash line along the lower lid: a shut eye.
+void shut_eye(cv::Mat& img, const face::Landmarks68& lm, int first) {
+  std::vector<cv::Point> opening;
+  for (int i = first; i < first + 6; ++i) opening.emplace_back(cvRound(lm[static_cast<size_t>(i)].x), cvRound(lm[static_cast<size_t>(i)].y));
+  const cv::Rect box = cv::boundingRect(opening);
+  const cv::Rect below(box.x, box.br().y + box.height, box.width, std::max(2, box.height / 2));
+  const cv::Scalar skin = cv::mean(img(below));
+  cv::Mat mask = cv::Mat::zeros(img.size(), CV_8U);
+  cv::fillConvexPoly(mask, opening, 255);
+  cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
+  img.setTo(skin, mask);
+  const cv::Point c0 = opening[0], c1 = opening[3];
+  const cv::Point mid((c0.x + c1.x) / 2, std::max(c0.y, c1.y) + box.height / 3);
+  std::vector<cv::Point> lash = {c0, mid, c1};
+  cv::polylines(img, lash, false, cv::Scalar(40, 35, 30), 2, cv::LINE_AA);
+}
+
+TEST_CASE("eye closure: the sample's open eyes score below the model's boundary, shut eyes above; a wink fails") {
+  const auto owner = analyse_sample();
+  const analysis::Head& h = *owner->head();
+  const face::Landmarks68& lm = h.landmarks;  // the sample decodes at full size
+  cv::Mat grey;
+  cv::cvtColor(sample(), grey, cv::COLOR_BGR2GRAY);
+  const auto open = face::eye_closure_scores(grey, lm);
+  CHECK(open[0] < -0.5);
+  CHECK(open[1] < -0.5);
+  CHECK(owner->appearance().left_eye_closure == doctest::Approx(open[0]).epsilon(0.05));
+
+  cv::Mat both = sample();
+  shut_eye(both, lm, 36);
+  shut_eye(both, lm, 42);
+  cv::Mat both_grey;
+  cv::cvtColor(both, both_grey, cv::COLOR_BGR2GRAY);
+  const auto shut = face::eye_closure_scores(both_grey, lm);  // same landmarks: the look alone decides
+  MESSAGE("closure scores open " << open[0] << " / " << open[1] << ", shut " << shut[0] << " / " << shut[1]);
+  CHECK(shut[0] > 0);
+  CHECK(shut[1] > 0);
+  CHECK(status(check_mat(both), "photo.face.eyes_open") == Status::fail);
+
+  cv::Mat wink = sample();
+  shut_eye(wink, lm, 42);
+  const Report r = check_mat(wink);
+  CHECK(status(r, "photo.face.eyes_open") == Status::fail);
+  MESSAGE(r.find("photo.face.eyes_open")->message.en);
+  CHECK(r.find("photo.face.eyes_open")->message.en.find("wink") != std::string::npos);
+  CHECK(r.find("photo.face.eyes_open")->message.en.find("image-right eye") != std::string::npos);
 }
 
 TEST_CASE("a dark photo fails exposure; side light fails illumination uniformity") {
