@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   if (!models) return 2;
   std::cout << "image,face,eyes,eye_l,eye_r,mouth,lum_mean,dark,bright,entropy,lr_inter,lr_left,lr_right,cheek_L,cheek_a,cheek_b,"
                "glare_frac,glare_blob,sharp,cloth_like,above_hair,above_bg,above_skin,above_other,above_h,skin,skin_ok,"
-               "bg_ok,bg_share,bg_L,bg_a,bg_b,bg_grad,bg_shadow,cheek_nose\n";
+               "bg_ok,bg_share,bg_L,bg_a,bg_b,bg_grad,bg_shadow,cheek_nose,closure_l,closure_r\n";
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.empty()) continue;
@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
               << p.above_skin << "," << p.above_other << "," << p.above_height << "," << p.skin_fraction << ","
               << p.skin_model_ok << "," << p.background_ok << "," << p.background_share << ","
               << p.background_lab[0] << "," << p.background_lab[1] << "," << p.background_lab[2] << ","
-              << p.background_gradient << "," << p.background_shadow << "," << p.cheek_nose_chroma << "\n";
+              << p.background_gradient << "," << p.background_shadow << "," << p.cheek_nose_chroma << ","
+              << p.left_eye_closure << "," << p.right_eye_closure << "\n";
   }
   return 0;
 }
