@@ -374,6 +374,9 @@ Appearance compute_appearance(const Analysis& a) {
         else if (ap.cheek_lab && is_skin(c) && (ap.colour || c[0] > 45.0f)) ++sk;
         else if (c[0] < 45.0f && (chroma < 30.0f || (c[2] > 0 && c[1] > -5))) ++hair;
         else if (ap.colour && chroma < 8.0f && c[0] < 97.0f) ++hair;  // grey or white hair (neutral, below paper white)
+        // Blonde or light-brown hair: yellowish (b* > 8 and above 1.4 |a*|), not pale, not vivid. A straw
+        // or beige hat has these colours too and passes.
+        else if (ap.colour && c[0] < 85.0f && chroma < 45.0f && c[2] > 8.0f && c[2] > 1.4f * std::abs(c[1])) ++hair;
       }
     }
     if (n > 0) {

@@ -57,7 +57,7 @@ struct Appearance {
   std::optional<cv::Vec3f> clothing_lab;
 
   cv::Rect forehead_region;  // between the crown (or brows − 0.6 face height) and the brows
-  double above_hair = 0;        // share of the region that is hair-like (dark or brown, L* < 45)
+  double above_hair = 0;        // share of the region that is hair-like (dark or brown L* < 45, grey, blonde)
   double above_background = 0;  // share within ΔE 14 of the background colour
   double above_skin = 0;        // share close to the cheek colour
   double above_other = 0;       // the rest: neither hair, background nor skin

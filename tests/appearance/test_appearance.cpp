@@ -373,7 +373,7 @@ TEST_CASE("Yale: a closed-eyes and a surprised face fail the expression checks; 
   CHECK(status(normal, "photo.image.colour_cast") == Status::not_assessed);
 }
 
-TEST_CASE("headwear: grey hair is hair, a coloured cap over the same area is not") {
+TEST_CASE("headwear: grey and blonde hair are hair, a coloured cap over the same area is not") {
   const auto a = analyse_sample();
   const cv::Rect region = a->appearance().forehead_region;
   REQUIRE(region.area() > 100);
@@ -385,6 +385,10 @@ TEST_CASE("headwear: grey hair is hair, a coloured cap over the same area is not
   cv::cvtColor(roi, dark, cv::COLOR_BGR2GRAY);
   roi.setTo(cv::Scalar(172, 172, 172), dark < 90);
   CHECK(status(check_mat(grey_hair), "photo.face.headwear") == Status::pass);
+  // The same hair blonde (sRGB 200, 170, 110: L* ≈ 71, b* ≈ 33): still hair.
+  cv::Mat blonde = img.clone();
+  blonde(region).setTo(cv::Scalar(110, 170, 200), dark < 90);
+  CHECK(status(check_mat(blonde), "photo.face.headwear") == Status::pass);
   // The whole region a saturated blue cap: headwear.
   cv::Mat cap = img.clone();
   cap(region).setTo(cv::Scalar(230, 120, 40));
