@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -50,9 +49,18 @@ std::vector<double> numbers_after(const std::string& text, const std::string& ma
   const auto at = text.find(marker);
   if (at == std::string::npos) return v;
   const auto end = text.find(';', at);
-  static const std::regex number(R"([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
   const std::string body = text.substr(at + marker.size(), end - at - marker.size());
-  for (std::sregex_iterator it(body.begin(), body.end(), number), stop; it != stop; ++it) v.push_back(std::stod(it->str()));
+  const char* p = body.c_str();
+  while (*p) {
+    char* next = nullptr;
+    const double x = std::strtod(p, &next);
+    if (next != p) {
+      v.push_back(x);
+      p = next;
+    } else {
+      ++p;
+    }
+  }
   return v;
 }
 
