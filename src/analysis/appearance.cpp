@@ -152,22 +152,22 @@ Appearance compute_appearance(const Analysis& a) {
 
   // A busy background still shows its colour in the top corners. Each corner strip (the strips the plain
   // background is taken from) counts when at least half of it lies outside a generous head ellipse: from
-  // 0.6 face heights above the brows down to the chin, 0.75 face widths either side of the face centre.
-  if (!ap.background_ok && !lab.empty()) {
-    const int sw = std::max(2, size.width / 8), sh = std::max(2, size.height / 10);
+  // 0.6 face heights above the brows down to the chin, one face width either side of the face centre.
+  const int strip_w = std::max(2, size.width / 8), strip_h = std::max(2, size.height / 10);
+  if (!ap.background_ok && !lab.empty() && strip_w < size.width && strip_h < size.height) {
     const double top = brow_y - 0.6 * face_h;
-    const double ecy = (top + chin.y) / 2, eb = (chin.y - top) / 2, ea = 1.0 * fw;
-    for (const int x0 : {0, size.width - sw}) {
-      if (sw >= size.width || sh >= size.height) break;
-      cv::Mat kept(0, 1, CV_32FC3);
-      for (int y = 0; y < sh; ++y) {
+    const double ecy = (top + chin.y) / 2, eb = (chin.y - top) / 2;
+    std::vector<cv::Vec3f> kept;
+    for (const int x0 : {0, size.width - strip_w}) {
+      kept.clear();
+      for (int y = 0; y < strip_h; ++y) {
         const auto* p = lab.ptr<cv::Vec3f>(y);
-        for (int x = x0; x < x0 + sw; ++x) {
-          const double u = (x - cx) / ea, v = (y - ecy) / eb;
+        for (int x = x0; x < x0 + strip_w; ++x) {
+          const double u = (x - cx) / fw, v = (y - ecy) / eb;
           if (u * u + v * v > 1) kept.push_back(p[x]);
         }
       }
-      if (kept.rows * 2 >= sw * sh) ap.corner_lab.push_back(median_lab(kept));
+      if (kept.size() * 2 >= static_cast<size_t>(strip_w * strip_h)) ap.corner_lab.push_back(median_lab(cv::Mat(kept)));
     }
   }
 
