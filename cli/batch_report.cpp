@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -103,6 +105,32 @@ std::string read_all(const std::string& path) {
 
 std::string index_path(const std::string& report) { return report + ".state"; }
 
+// An index line. File names are bytes, not always UTF-8 (a Latin-1 name copied from an old archive): a
+// name JSON cannot hold as a string is kept as "path_hex", so --resume still finds that very file.
+std::string index_line(const std::string& input, const FileStamp& stamp) {
+  nlohmann::json j = {{"path", input}, {"size", stamp.size}, {"mtime_ns", stamp.mtime_ns}};
+  try {
+    return j.dump();
+  } catch (const nlohmann::json::type_error&) {  // invalid UTF-8
+    static const char* hex = "0123456789abcdef";
+    std::string h;
+    for (const unsigned char c : input) h += {hex[c >> 4], hex[c & 15]};
+    j.erase("path");
+    j["path_hex"] = h;
+    return j.dump();
+  }
+}
+
+// The path of an index line (either form); throws on a malformed line.
+std::string index_entry_path(const nlohmann::json& j) {
+  if (!j.contains("path_hex")) return j.at("path").get<std::string>();
+  const std::string h = j.at("path_hex").get<std::string>();
+  if (h.size() % 2 != 0) throw std::runtime_error("odd hex");
+  std::string p;
+  for (std::size_t i = 0; i < h.size(); i += 2) p += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
+  return p;
+}
+
 }  // namespace
 
 std::string csv_row(const Report& r, double ms) {
@@ -146,7 +174,7 @@ std::unique_ptr<ReportWriter> ReportWriter::open(const std::string& path, Report
       while (std::getline(in, line)) {
         try {
           const auto j = nlohmann::json::parse(line);
-          const std::string p = j.at("path").get<std::string>();
+          const std::string p = index_entry_path(j);
           const FileStamp now = file_stamp(p);
           if (now.ok && now.size == j.at("size").get<std::uint64_t>() &&
               now.mtime_ns == j.at("mtime_ns").get<std::int64_t>()) {
@@ -231,8 +259,7 @@ bool ReportWriter::append(const std::string& input, const FileStamp& stamp, cons
   const std::string line = fmt_ == ReportFormat::jsonl ? r.to_json() : csv_row(r, ms);
   if (std::fprintf(report_, "%s\n", line.c_str()) < 0 || std::fflush(report_) != 0) return false;
   if (stamp.ok) {
-    nlohmann::json j = {{"path", input}, {"size", stamp.size}, {"mtime_ns", stamp.mtime_ns}};
-    if (std::fprintf(index_, "%s\n", j.dump().c_str()) < 0 || std::fflush(index_) != 0)
+    if (std::fprintf(index_, "%s\n", index_line(input, stamp).c_str()) < 0 || std::fflush(index_) != 0)
       return false;
   }
   return true;

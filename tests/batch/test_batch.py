@@ -187,6 +187,36 @@ class Batch(unittest.TestCase):
         run(os.path.join(self.root, "good1.jpg"), "--report", rep)
         self.assertEqual(len(jsonl(rep)), 1)
 
+    def test_file_names_that_are_not_utf8(self):
+        # A Latin-1 name (é = 0xe9) from an old archive: JSON holds only Unicode. The batch used to abort
+        # (an exception writing the .state line). Now .csv keeps the bytes and --resume skips the file;
+        # .jsonl writes U+FFFD in "input" and --resume checks the file again.
+        folder = os.path.join(self.tmp.name, "latin1")
+        os.makedirs(folder)
+        name = os.path.join(os.fsencode(folder), b"caf\xe9.jpg")
+        shutil.copyfile(GOOD, name)
+        for ext in ("csv", "jsonl"):
+            rep = self.report_path("latin1." + ext)
+            code, out, _ = run(folder, "--report", rep)
+            self.assertEqual(code, self.gcode, ext)
+            self.assertIn("Checked 1 files", out, ext)
+            with open(rep + ".state", encoding="utf-8") as f:
+                state = [json.loads(line) for line in f]
+            self.assertEqual(len(state), 1, ext)
+            self.assertEqual(bytes.fromhex(state[0]["path_hex"]), name, ext)
+            code, out, _ = run(folder, "--report", rep, "--resume")
+            self.assertEqual(code, 0 if ext == "csv" else self.gcode, ext)
+            if ext == "csv":
+                self.assertIn("1 skipped", out)
+                with open(rep, newline="", encoding="latin-1") as f:  # the bytes as they are
+                    rows = list(csv.reader(f))
+                self.assertEqual(rows[1][0].encode("latin-1"), name)
+            else:
+                self.assertIn("Checked 1 files", out)
+                records = jsonl(rep)
+                self.assertEqual(len(records), 1)  # the old line is replaced, not repeated
+                self.assertTrue(records[0]["input"].endswith("caf\ufffd.jpg"))
+
     def test_shards_partition_the_set(self):
         for n in (2, 3, 5):
             seen = []
