@@ -8,6 +8,7 @@
 #include "analysis/appearance.hpp"
 #include "analysis/crown_estimate.hpp"
 #include "analysis/lab.hpp"
+#include "analysis/shrink.hpp"
 #include "face/head_pose.hpp"
 
 namespace idphoto::analysis {
@@ -93,9 +94,7 @@ struct Analysis::Impl {
     if (grey.empty()) return;
     try {
       const double s = std::min(1.0, static_cast<double>(kDetectMaxSide) / std::max(grey.cols, grey.rows));
-      cv::Mat small = grey;
-      // Bilinear while the factor is at least 1/2 (OpenCV's area averaging at a fractional ratio costs 5x more).
-      if (s < 1.0) cv::resize(grey, small, cv::Size(), s, s, s >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA);
+      const cv::Mat small = shrink(grey, s);
       std::vector<face::Detection> dets = models->detect(small, faces_down_to);
       if (dets.empty()) return;
       const double to_decoded = 1.0 / s;

@@ -7,6 +7,7 @@
 
 #include "signature/binarize.hpp"
 #include "analysis/lab.hpp"
+#include "analysis/shrink.hpp"
 #include "signature/ink_analysis.hpp"
 
 namespace idphoto::signature {
@@ -261,11 +262,7 @@ InkAnalysis analyse_ink(const cv::Mat& bgr_in, const AnalyseOptions& o, cv::Mat*
   if (o.rotate) bgr = turn(bgr, *o.rotate);
   const int longest = std::max(bgr.cols, bgr.rows);
   const double s = o.max_work_side > 0 && longest > o.max_work_side ? double(o.max_work_side) / longest : 1.0;
-  cv::Mat work;
-  if (s < 1.0)
-    cv::resize(bgr, work, cv::Size(), s, s, s >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA);
-  else
-    work = bgr;
+  const cv::Mat work = analysis::shrink(bgr, s);
   Binarized bin = binarize(work);
   cv::Mat ink = bin.ink;
   const double sw = std::max(1.0, bin.stroke_width);

@@ -6,6 +6,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "analysis/shrink.hpp"
+
 namespace idphoto::signature {
 
 namespace {
@@ -35,16 +37,6 @@ double background_scale(const cv::Mat& img) {
   return longest <= kBackgroundAsIs ? 1.0 : double(kBackgroundSide) / longest;
 }
 
-// Down to scale s: bilinear while every source pixel still lies next to a sample (s >= 1/2), area
-// averaging below that. Bilinear costs an eighth of OpenCV's area averaging at a fractional ratio,
-// which was a fifth of clean's work; the DIBCO scores and the SigComp outputs hardly move
-// (docs/performance.md).
-cv::Mat shrink(const cv::Mat& img, double s) {
-  if (s >= 1.0) return img;
-  cv::Mat small;
-  cv::resize(img, small, cv::Size(), s, s, s >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA);
-  return small;
-}
 
 // estimate_background from img already shrunk by s (small), brought back to size.
 // The background closing's size at scale s: three strokes wide (9 px without a hint), 5…31 px.
@@ -210,7 +202,7 @@ Binarized binarize(const cv::Mat& img, const BinarizeParams& params) {
   // First pass, only to size the strokes: at the background estimate's working scale (≤ 640 px), on
   // the same shrunk copy the second pass's background estimate starts from.
   const double s = background_scale(img);
-  const cv::Mat small = shrink(img, s);
+  const cv::Mat small = analysis::shrink(img, s);
   double sw = 0;
   cv::Mat c_small, c8_small;
   {

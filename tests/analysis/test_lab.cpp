@@ -1,11 +1,13 @@
 // analysis::bgr_to_lab, which replaces OpenCV's BGR→Lab (its first call in a process builds tables with
 // software floats, ~225 ms): against the CIE formulas in double precision, and against OpenCV's float
-// conversion (itself a 3-D table with trilinear interpolation, off the formulas by up to ~0.5).
+// conversion (itself a 3-D table with trilinear interpolation, off the formulas by up to ~0.5). Also
+// analysis::shrink, the resize by a factor that check, fix and the signature analysis share.
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
 
 #include "analysis/lab.hpp"
+#include "analysis/shrink.hpp"
 #include "support/test_support.hpp"
 
 using namespace idphoto;
@@ -66,4 +68,23 @@ TEST_CASE("bgr_to_lab follows the CIE formulas (within 0.005) and OpenCV's scale
   // A grey image reads as R = G = B.
   const cv::Mat grey(2, 2, CV_8UC1, cv::Scalar(128));
   CHECK(analysis::bgr_to_lab(grey).at<cv::Vec3f>(1, 1)[0] == doctest::Approx(exact_lab(128, 128, 128)[0]).epsilon(0.0001));
+}
+
+TEST_CASE("shrink is OpenCV's resize by the factor, and keeps a side that would round to 0 px") {
+  cv::Mat img(413, 295, CV_8UC3);
+  cv::randu(img, 0, 255);
+  for (const double s : {0.8, 0.5, 0.3}) {
+    CAPTURE(s);
+    cv::Mat ref;
+    cv::resize(img, ref, cv::Size(), s, s, s >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA);
+    const cv::Mat out = analysis::shrink(img, s);
+    REQUIRE(out.size() == ref.size());
+    CHECK(cv::norm(out, ref, cv::NORM_INF) == 0);
+  }
+  CHECK(analysis::shrink(img, 1.0).data == img.data);  // not shrunk: the same pixels, no copy
+  const cv::Mat strip(1, 60000, CV_8U, cv::Scalar(200));
+  const cv::Mat small = analysis::shrink(strip, 700.0 / 60000);
+  CHECK(small.size() == cv::Size(700, 1));
+  CHECK(small.at<unsigned char>(0, 350) == 200);
+  CHECK(analysis::shrink(strip.t(), 700.0 / 60000).size() == cv::Size(1, 700));
 }

@@ -178,6 +178,30 @@ TEST_CASE("a blank page is 'no signature found' and clean refuses") {
   CHECK_FALSE(res.passed());
 }
 
+TEST_CASE("an image one pixel thin gets findings, not an internal error") {
+  // Shrunk to the 700 px work size, a 60000 × 1 strip had 0 rows and OpenCV threw (exit 4, "internal").
+  const auto p = Profile::builtin("cn-signature").value();
+  for (const cv::Size size : {cv::Size(60000, 1), cv::Size(1, 60000)}) {
+    CAPTURE(size);
+    cv::Mat strip(size, CV_8UC3, cv::Scalar(255, 255, 255));
+    strip(cv::Rect(0, 0, std::min(size.width, 300), std::min(size.height, 300))).setTo(cv::Scalar(0, 0, 0));
+    const auto bytes = png_of(strip);
+    const Report r = engine().check_signature(bytes, p, "strip.png");
+    CHECK_FALSE(r.error);
+    CHECK(finding(r, "signature.image.dimensions").status == Status::fail);
+    CHECK(finding(r, "signature.layout.aspect").status == Status::fail);
+    const SignatureResult res = engine().clean_signature(bytes, p);
+    CHECK_FALSE(res.before.error);
+    CHECK_FALSE(res.passed());
+    auto bin = engine().binarize_signature(bytes);
+    REQUIRE(bin.ok());
+    CHECK(decode(*bin).size() == size);
+    const Report photo = engine().check_photo(bytes, Profile::builtin("cn-1inch").value(), "strip.png");
+    CHECK_FALSE(photo.error);
+    CHECK(finding(photo, "photo.face.count").status == Status::fail);
+  }
+}
+
 TEST_CASE("a photo profile is refused for signatures and rotate forces the turn") {
   const auto bytes = png_of(synthetic(false, false));
   const Report r = engine().check_signature(bytes, Profile::builtin("cn-1inch").value());
