@@ -60,7 +60,8 @@ int exit_for(const FixResult& r) {
   return r.passed() ? Exit::ok : Exit::failed;
 }
 
-void print_fix(const FixResult& r, const std::string& out, Lang lang, bool colour) {
+// write_error: why the passing output could not be saved (empty when it was, or when nothing passed).
+void print_fix(const FixResult& r, const std::string& out, const std::string& write_error, Lang lang, bool colour) {
   const bool zh = lang == Lang::zh;
   std::cout << (zh ? "原图：" : "Source:") << "\n";
   print_report(r.before, lang, colour);
@@ -79,7 +80,9 @@ void print_fix(const FixResult& r, const std::string& out, Lang lang, bool colou
     std::cout << (zh ? "修复后复检：" : "Re-check of the output:") << "\n";
     print_report(*r.after, lang, colour);
   }
-  if (r.passed()) {
+  if (!write_error.empty()) {
+    std::cout << (zh ? "审核成功，但未能保存：" : "Passed, but not saved: ") << write_error << "\n";
+  } else if (r.passed()) {
     std::cout << (zh ? "审核成功，已保存：" : "Passed; saved: ") << out << "\n";
   } else {
     std::cout << (zh ? "修复后的照片仍不合格，未写出文件" : "The fixed photo still fails; no file written") << "\n";
@@ -166,18 +169,18 @@ Command add_fix_command(CLI::App& root) {
       }
     }
     int code = exit_for(r);
-    if (r.passed() && !r.output.empty()) {
-      std::string err;
-      if (!write_atomically(args->output, r.output, err)) {
-        std::cerr << "idphoto fix: " << err << "\n";
-        r.output.clear();
-        code = Exit::internal;
-      }
+    std::string write_error;
+    if (r.passed() && !r.output.empty() && !write_atomically(args->output, r.output, write_error)) {
+      std::cerr << "idphoto fix: " << write_error << "\n";
+      // The report says so too: no output, and the write error where the re-check's verdict was.
+      r.output.clear();
+      r.after->error = Error{ErrorCode::io_error, "the fixed photo passed but could not be saved: " + write_error};
+      code = Exit::internal;
     }
     if (args->json) {
       std::cout << r.to_json() << "\n";
     } else {
-      print_fix(r, args->output, args->lang, use_colour());
+      print_fix(r, args->output, write_error, args->lang, use_colour());
     }
     return code;
   };

@@ -92,10 +92,15 @@ Report error_report(const std::string& path, const Profile& profile, const Error
 
 constexpr const char* kSignatureKindHint = "`signature` needs a signature profile (e.g. cn-signature)";
 
-bool write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  return bool(f);
+// clean and binarize never write over their input (the applicant's only copy of a signed page, maybe)
+// and write atomically, as fix does. Prints the refusal and returns false when `out` is the input.
+bool output_allowed(const char* command, const std::string& input, const std::string& out, const char* what) {
+  if (!out.empty() && same_file(input, out)) {
+    std::cerr << "idphoto " << command << ": the " << what << " '" << out << "' is the input; " << command
+              << " never overwrites its input\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -116,7 +121,7 @@ Command add_signature_command(CLI::App& root) {
   add_lang_option(*check, args->lang);
   CLI::App* clean = app->add_subcommand("clean", "Make an upload-ready signature image; exit 0 only when it passes");
   clean->add_option("IN", args->input, "Photo or scan of a signature")->required();
-  clean->add_option("-o,--output", args->output, "Output file (written only when it passes)")->required();
+  clean->add_option("-o,--output", args->output, "Output file (written only when it passes; never the input)")->required();
   clean->add_option("--profile,-p", args->profile, "Signature profile id or JSON file (default cn-signature)");
   clean->add_option("--rotate", args->rotate, "Force a clockwise turn (0, 90, 180, 270) instead of detecting it")
       ->check(CLI::IsMember({0, 90, 180, 270}));
@@ -130,7 +135,7 @@ Command add_signature_command(CLI::App& root) {
   add_lang_option(*clean, args->lang);
   CLI::App* bin = app->add_subcommand("binarize", "Write the binarization alone: 8-bit PNG, ink 0, paper 255, input size");
   bin->add_option("IN", args->input, "Image")->required();
-  bin->add_option("-o,--output", args->output, "Output PNG")->required();
+  bin->add_option("-o,--output", args->output, "Output PNG (never the input)")->required();
   app->footer(
       "Examples:\n"
       "  idphoto signature check sig.jpg\n"
@@ -167,6 +172,9 @@ Command add_signature_command(CLI::App& root) {
     if (clean->parsed()) {
       auto profile = resolve_profile("signature clean", args->profile, "signature", kSignatureKindHint);
       if (!profile) return Exit::usage;
+      if (!output_allowed("signature clean", args->input, args->output, "output") ||
+          !output_allowed("signature clean", args->input, args->annotate, "--annotate file"))
+        return Exit::usage;
       Input in = read_input(args->input);
       if (in.error) {
         Report r = error_report(args->input, *profile, *in.error);
@@ -181,13 +189,19 @@ Command add_signature_command(CLI::App& root) {
       o.deskew = args->deskew;
       SignatureResult res = engine->clean_signature(in.bytes, *profile, o, args->input);
       restore_original(res.before, in, *profile);
-      if (!args->annotate.empty() && !res.annotation.empty() && !write_file(args->annotate, res.annotation)) {
-        std::cerr << "idphoto signature clean: cannot write " << args->annotate << "\n";
-        return Exit::internal;
+      int code = res.before.error ? exit_code_for(res.before) : res.passed() ? Exit::ok : Exit::failed;
+      std::string err;
+      if (!args->annotate.empty() && !res.annotation.empty() && !write_atomically(args->annotate, res.annotation, err)) {
+        std::cerr << "idphoto signature clean: --annotate: " << err << "\n";
+        code = Exit::internal;
       }
-      if (res.passed() && !write_file(args->output, res.output)) {
-        std::cerr << "idphoto signature clean: cannot write " << args->output << "\n";
-        return Exit::internal;
+      std::string write_error;
+      if (res.passed() && !write_atomically(args->output, res.output, write_error)) {
+        std::cerr << "idphoto signature clean: " << write_error << "\n";
+        // The report says so too: no output, and the write error where the re-check's verdict was.
+        res.output.clear();
+        res.after->error = Error{ErrorCode::io_error, "the cleaned signature passed but could not be saved: " + write_error};
+        code = Exit::internal;
       }
       if (args->json) {
         std::cout << res.to_json() << "\n";
@@ -196,12 +210,13 @@ Command add_signature_command(CLI::App& root) {
         for (const auto& t : res.changes) std::cout << "  * " << pick(t, args->lang) << "\n";
         for (const auto& t : res.warnings) std::cout << "  ! " << pick(t, args->lang) << "\n";
         if (res.after) print_report(*res.after, args->lang, colour);
-        std::cout << (res.passed() ? "written: " + args->output : std::string("no output written")) << "\n";
+        if (!write_error.empty()) std::cout << "passed, but not saved: " << write_error << "\n";
+        else std::cout << (res.passed() ? "written: " + args->output : std::string("no output written")) << "\n";
       }
-      if (res.before.error) return exit_code_for(res.before);
-      return res.passed() ? Exit::ok : Exit::failed;
+      return code;
     }
     if (bin->parsed()) {
+      if (!output_allowed("signature binarize", args->input, args->output, "output")) return Exit::usage;
       Input in = read_input(args->input);
       if (in.error) {
         std::cerr << "idphoto signature binarize: " << in.error->message << "\n";
@@ -212,8 +227,8 @@ Command add_signature_command(CLI::App& root) {
         std::cerr << "idphoto signature binarize: " << png.error().message << "\n";
         return png.error().code == ErrorCode::internal ? Exit::internal : Exit::unreadable;
       }
-      if (!write_file(args->output, *png)) {
-        std::cerr << "idphoto signature binarize: cannot write " << args->output << "\n";
+      if (std::string err; !write_atomically(args->output, *png, err)) {
+        std::cerr << "idphoto signature binarize: " << err << "\n";
         return Exit::internal;
       }
       return Exit::ok;

@@ -284,7 +284,7 @@ std::string SignatureResult::to_json() const {
   top.kind = "signature";
   if (before.error) top.error = before.error;
   json j = json::parse(top.to_json());
-  if (!before.error && output.empty()) j["verdict"] = "fail";
+  if (!top.error && output.empty()) j["verdict"] = "fail";  // an error (before or after) stays "error"
   j["output"] = output.empty() ? json(nullptr) : json(output_format);
   j["before"] = json::parse(before.to_json());
   j["after"] = after ? json::parse(after->to_json()) : json(nullptr);

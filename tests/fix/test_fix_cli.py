@@ -59,6 +59,53 @@ class FixCli(unittest.TestCase):
         self.assertIn("input", stderr)
         self.assertEqual(open(src, "rb").read(), before)
 
+    def test_passing_fix_that_cannot_be_saved_says_so(self):
+        # It used to print "Passed; saved: <path>" beside the write error, and --json an output-less pass.
+        d = shared_data(self)
+        src = os.path.join(d, "faces/deepface/img30.jpg")
+        out = os.path.join(self.tmp, "no-such-folder", "upload.jpg")
+        code, stdout, stderr = run("fix", src, "-o", out)
+        self.assertEqual(code, 4)
+        self.assertNotIn("Passed; saved", stdout)
+        self.assertIn("Passed, but not saved: cannot create a temporary file", stdout)
+        self.assertIn("no-such-folder", stderr)
+        code, stdout, _ = run("fix", src, "-o", out, "--json")
+        self.assertEqual(code, 4)
+        j = json.loads(stdout)
+        self.assertEqual(j["verdict"], "error")
+        self.assertIsNone(j["output"])
+        self.assertEqual(j["error"]["code"], "io_error")
+        self.assertFalse(os.path.exists(os.path.dirname(out)))
+
+    def test_signature_clean_and_binarize_never_overwrite_their_input(self):
+        # `signature clean X -o X` used to replace the applicant's photo of the signature with the cleaned one.
+        d = shared_data(self)
+        src = os.path.join(self.tmp, "sig.jpg")
+        shutil.copy(os.path.join(d, "signatures/vzat_signature_extractor/22471828_1363300417129099_1950706939_o.jpg"),
+                    src)
+        with open(src, "rb") as f:
+            before = f.read()
+        same = os.path.join(self.tmp, ".", "sig.jpg")
+        for args in (["signature", "clean", src, "-o", same],
+                     ["signature", "clean", src, "-o", os.path.join(self.tmp, "c.jpg"), "--annotate", src],
+                     ["signature", "binarize", src, "-o", same]):
+            code, _, stderr = run(*args)
+            self.assertEqual(code, 2, args)
+            self.assertIn("is the input", stderr)
+            with open(src, "rb") as f:
+                self.assertEqual(f.read(), before, args)
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["sig.jpg"])
+        # A passing clean into a folder that does not exist: exit 4, and the report says it was not saved.
+        code, stdout, _ = run("signature", "clean", src, "-o", os.path.join(self.tmp, "nope", "c.jpg"), "--json")
+        self.assertEqual(code, 4)
+        j = json.loads(stdout)
+        self.assertEqual(j["verdict"], "error")
+        self.assertEqual(j["error"]["code"], "io_error")
+        self.assertIsNone(j["output"])
+        code, stdout, _ = run("signature", "clean", src, "-o", os.path.join(self.tmp, "c.jpg"))
+        self.assertEqual(code, 0, stdout)
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["c.jpg", "sig.jpg"])  # no temporary file left
+
     def test_bad_background_is_usage_error(self):
         code, _, stderr = run("fix", "whatever.jpg", "-o", os.path.join(self.tmp, "o.jpg"), "--background", "#12345")
         self.assertEqual(code, 2)
