@@ -1,4 +1,6 @@
 // `idphoto batch`: many files, one shared engine, N worker threads, a resumable report. docs/batch.md.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -406,6 +408,17 @@ int run_batch(const BatchArgs& args) {
   const std::size_t listed = items.size();
   if (shard.count > 1) {
     std::erase_if(items, [&](const BatchItem& i) { return shard_of(i.key, shard.count) != shard.index; });
+  }
+  // The contact sheet is written at the end: never over one of the inputs (an existing sheet is
+  // compared by device and inode with every input; a sheet that does not exist yet cannot be one).
+  if (struct stat sheet_st{}; !args.sheet.empty() && ::stat(args.sheet.c_str(), &sheet_st) == 0) {
+    for (const BatchItem& i : items) {
+      struct stat st{};
+      if (::stat(i.path.c_str(), &st) == 0 && st.st_dev == sheet_st.st_dev && st.st_ino == sheet_st.st_ino) {
+        std::cerr << "idphoto batch: --sheet '" << args.sheet << "' is one of the inputs; batch never overwrites its inputs\n";
+        return Exit::usage;
+      }
+    }
   }
   // --sheet needs the codec module: say so now (after the usage checks) rather than after every file.
   if (!args.sheet.empty()) {

@@ -225,7 +225,7 @@ Command add_check_command(CLI::App& root) {
   app->add_option("--annotate", args->annotate,
                   "Write OUT.png: the photo with landmarks, eye/crown/chin lines, the profile's allowed "
                   "bands as gauges in the margins (right: crown margin, eye line, chin; bottom: face "
-                  "centre), the background outline and each failing check marked (one input only)");
+                  "centre), the background outline and each failing check marked (one input only, never the input itself)");
   add_models_option(*app, args->models);
   app->footer(
       "Examples:\n"
@@ -247,6 +247,10 @@ Command add_check_command(CLI::App& root) {
     if (!engine) return Exit::usage;
     if (!args->annotate.empty() && args->files.size() != 1) {
       std::cerr << "idphoto check: --annotate takes exactly one input file\n";
+      return Exit::usage;
+    }
+    if (!args->annotate.empty() && same_file(args->files.front(), args->annotate)) {
+      std::cerr << "idphoto check: --annotate '" << args->annotate << "' is the input; check never overwrites its input\n";
       return Exit::usage;
     }
     // --annotate needs the codec module: say so before checking rather than after.

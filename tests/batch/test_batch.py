@@ -273,6 +273,15 @@ class Batch(unittest.TestCase):
         self.assertEqual(data[:2], b"\xff\xd8")
         self.assertIn("Contact sheet", out)
         self.assertEqual(run(self.root, "--sheet", self.report_path("sheet.gif"))[0], 2)
+        # Never over one of the inputs (it used to be replaced by the sheet at the end of the batch).
+        victim = os.path.join(self.root, "good1.jpg")
+        with open(victim, "rb") as f:
+            before = f.read()
+        code, _, err = run(self.root, "--sheet", victim)
+        self.assertEqual(code, 2)
+        self.assertIn("one of the inputs", err)
+        with open(victim, "rb") as f:
+            self.assertEqual(f.read(), before)
 
     def test_fix_dir_mirrors_the_tree_and_writes_only_passing_fixes(self):
         fixed = self.report_path("fixed")

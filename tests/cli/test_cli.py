@@ -285,6 +285,20 @@ class Cli(unittest.TestCase):
         self.assertEqual(head[:8], b"\x89PNG\r\n\x1a\n")
         self.assertGreaterEqual(int.from_bytes(head[16:20], "big"), 600)  # enlarged to >= 600 px wide
 
+    def test_annotate_never_overwrites_the_input(self):
+        # `check X --annotate X` used to replace the applicant's photo with the annotated drawing.
+        src = os.path.join(self.dir, "me.jpg")
+        sample = os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "samples", "cn-1inch-obama.jpg")
+        with open(sample, "rb") as f:
+            before = f.read()
+        with open(src, "wb") as f:
+            f.write(before)
+        code, _, err = run("check", src, "--annotate", os.path.join(self.dir, ".", "me.jpg"))
+        self.assertEqual(code, 2)
+        self.assertIn("is the input", err)
+        with open(src, "rb") as f:
+            self.assertEqual(f.read(), before)
+
     def test_without_codec_module(self):
         """A copy of the binary away from idphoto-codecs.so: JPEG/PNG still work; BMP input,
         --annotate and batch --sheet name the module and where it was looked for."""
