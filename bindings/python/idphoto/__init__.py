@@ -165,11 +165,15 @@ class Report:
     """One report (CONTRACTS.md, schema_version 1). .json is the C API's text, byte for byte."""
 
     json: str
-    output: Optional[bytes] = None  # output file of a fix or clean
+    output: Optional[bytes] = field(default=None, repr=False)  # output file of a fix or clean
     data: Dict[str, Any] = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "data", _json.loads(self.json))
+
+    def __repr__(self):
+        out = f", output={len(self.output)} bytes" if self.output is not None else ""
+        return f"Report(input={self.input!r}, profile={self.profile!r}, verdict={self.verdict!r}{out})"
 
     @property
     def verdict(self) -> str:
@@ -272,7 +276,7 @@ class Engine:
         data, name = _input(source, input_name)
         prof = self._profile(profile, "photo")
         out = ctypes.c_void_p()
-        st = _l().idphoto_photo_check(self._h, data, len(data), prof._h, name.encode(),
+        st = _l().idphoto_photo_check(self._h, data, len(data), prof._h, os.fsencode(name),
                                       ctypes.byref(out))
         return self._report(st, out)
 
@@ -290,7 +294,7 @@ class Engine:
         prof = self._profile(profile, "photo")
         opts = _json.dumps({"background": background}).encode() if background else None
         out = ctypes.c_void_p()
-        return self._report(f(self._h, data, len(data), prof._h, name.encode(), opts,
+        return self._report(f(self._h, data, len(data), prof._h, os.fsencode(name), opts,
                               ctypes.byref(out)), out)
 
     def check_signature(self, source, profile: Union[None, str, Profile] = None,
@@ -301,7 +305,7 @@ class Engine:
         data, name = _input(source, input_name)
         prof = self._profile(profile, "signature")
         out = ctypes.c_void_p()
-        return self._report(f(self._h, data, len(data), prof._h, name.encode(), ctypes.byref(out)),
+        return self._report(f(self._h, data, len(data), prof._h, os.fsencode(name), ctypes.byref(out)),
                             out)
 
     def clean_signature(self, source, profile: Union[None, str, Profile] = None,
@@ -324,7 +328,7 @@ class Engine:
         if deskew:
             opts["deskew"] = True
         out = ctypes.c_void_p()
-        return self._report(f(self._h, data, len(data), prof._h, name.encode(),
+        return self._report(f(self._h, data, len(data), prof._h, os.fsencode(name),
                               _json.dumps(opts).encode() if opts else None, ctypes.byref(out)),
                             out)
 

@@ -40,6 +40,20 @@ def test_bytes_and_path_agree(engine, root):
     assert strip(a) == strip(b)
 
 
+def test_file_name_that_is_not_utf8(engine, root, tmp_path):
+    # A Latin-1 name reaches Python as a str with a surrogate (PEP 383); it used to raise
+    # UnicodeEncodeError when handed to the library. The report writes U+FFFD for the odd byte.
+    raw = os.path.join(os.fsencode(str(tmp_path)), b"caf\xe9.jpg")
+    with open(raw, "wb") as f:
+        f.write((root / SAMPLE).read_bytes())
+    r = engine.check_photo(os.fsdecode(raw))
+    assert r.verdict == "pass"
+    assert r.input.endswith("caf\ufffd.jpg")
+    fixed = engine.fix_photo(os.fsdecode(raw))
+    assert fixed.verdict == "pass" and fixed.output
+    assert "bytes" in repr(fixed) and len(repr(fixed)) < 300  # the output's bytes stay out of repr
+
+
 def test_source_photo_fails_with_reasons(engine, root):
     r = engine.check_photo(root / "samples" / "obama-source.jpg", profile="cn-1inch")
     assert r.verdict == "fail"
