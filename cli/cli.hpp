@@ -1,8 +1,8 @@
 // Shared pieces of the idphoto CLI: language, exit codes, printing. Uses only the public API.
 #pragma once
 
+#include <cstdint>
 #include <optional>
-#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,9 +56,20 @@ void add_models_option(CLI::App& app, std::string& models);
 
 // The same file (or the same path once resolved): outputs never overwrite their input.
 bool same_file(const std::string& a, const std::string& b);
-// The rest of a stream (a file opened in binary mode), read in large blocks: the size is taken from the
-// stream when it can seek. False on a read error (out then holds what was read).
-bool read_all(std::istream& in, std::vector<std::uint8_t>& out);
+// An input file read whole, as check, fix, signature and batch read them. A named pipe or /dev/stdin is
+// read too unless regular_only; a missing file, a directory, an unreadable file → io_error; more than
+// max_bytes (0: no limit) → limit_exceeded, decided from the size before reading a regular file and
+// after max_bytes + 1 bytes of a pipe.
+struct InputFile {
+  std::vector<std::uint8_t> bytes;
+  std::optional<Error> error;
+  std::uint64_t size = 0;          // a regular file's size (0 for a pipe)
+  std::int64_t mtime_ns = 0;       // a regular file's modification time
+  bool regular = false;
+};
+InputFile read_input_file(const std::string& path, std::uint64_t max_bytes, bool regular_only = false);
+// A report holding only an error (an input that could not be read or judged).
+Report error_report(const std::string& input, const std::string& profile, const std::string& kind, Error e);
 // Writes bytes to path through a temporary file in the same directory, fsync and a rename: a
 // crash or a full disk never leaves a torn output. err says why not.
 bool write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes, std::string& err);

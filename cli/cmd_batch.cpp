@@ -141,16 +141,6 @@ bool collect_inputs(const std::vector<std::string>& args, std::vector<BatchItem>
   return true;
 }
 
-Report error_report(const std::string& name, const std::string& profile, const std::string& kind,
-                    ErrorCode code, const std::string& msg) {
-  Report r;
-  r.input = name;
-  r.profile = profile;
-  r.kind = kind;
-  r.error = Error{code, msg};
-  return r;
-}
-
 // What needs the codec module when --sheet is given (thumbnails and the sheet itself).
 constexpr std::string_view kSheetPurpose = "writing the contact sheet (--sheet)";
 
@@ -497,46 +487,18 @@ int run_batch(const BatchArgs& args) {
       Report r;
       bytes.clear();
       try {
-        std::error_code ec;
-        const auto st = fs::status(item.path, ec);
-        if (ec || !fs::exists(st)) {
-          r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
-                           "cannot read '" + item.path + "': no such file");
-        } else if (!fs::is_regular_file(st)) {
-          r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
-                           "cannot read '" + item.path + "': not a regular file");
+        InputFile file = read_input_file(item.path, engine.options().limits.max_bytes, /*regular_only=*/true);
+        if (file.regular) stamp = FileStamp{file.size, file.mtime_ns, true};
+        if (file.error) {
+          r = error_report(item.path, profile->id(), args.kind, *file.error);
         } else {
-          stamp = file_stamp(item.path);
-          const auto max = engine.options().limits.max_bytes;
-          if (max > 0 && stamp.size > max) {
-            r = error_report(item.path, profile->id(), args.kind, ErrorCode::limit_exceeded,
-                             "'" + item.path + "' is " + std::to_string(stamp.size) +
-                                 " bytes; the limit is " + std::to_string(max) + " bytes");
-          } else {
-            std::FILE* f = std::fopen(item.path.c_str(), "rb");
-            if (!f) {
-              r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
-                               "cannot read '" + item.path + "': permission denied or unreadable");
-            } else {
-              bytes.resize(static_cast<std::size_t>(stamp.size));
-              const std::size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
-              const bool err = std::ferror(f) != 0;
-              std::fclose(f);
-              bytes.resize(got);
-              if (err) {
-                r = error_report(item.path, profile->id(), args.kind, ErrorCode::io_error,
-                                 "error while reading '" + item.path + "'");
-              } else if (args.kind == "signature") {
-                r = engine.check_signature(bytes, *profile, item.path);
-              } else {
-                r = engine.check_photo(bytes, *profile, item.path);
-              }
-            }
-          }
+          bytes = std::move(file.bytes);
+          r = args.kind == "signature" ? engine.check_signature(bytes, *profile, item.path)
+                                       : engine.check_photo(bytes, *profile, item.path);
         }
       } catch (const std::exception& e) {
-        r = error_report(item.path, profile->id(), args.kind, ErrorCode::internal,
-                         std::string("internal error: ") + e.what());
+        r = error_report(item.path, profile->id(), args.kind,
+                         Error{ErrorCode::internal, std::string("internal error: ") + e.what()});
       }
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_file).count();
       const Verdict v = r.verdict();

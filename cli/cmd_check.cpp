@@ -2,7 +2,6 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -43,16 +42,6 @@ std::string sniff(const std::vector<std::uint8_t>& b) {
   if (starts("RIFF") && starts("WEBP", 8)) return "webp";
   if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') return "ppm";
   return "";
-}
-
-Report io_error_report(const std::string& name, const std::string& profile,
-                       const std::string& msg) {
-  Report r;
-  r.input = name;
-  r.profile = profile;
-  r.kind = "photo";
-  r.error = Error{ErrorCode::io_error, msg};
-  return r;
 }
 
 std::vector<std::string> allowed_formats(const Profile& profile) {
@@ -152,32 +141,10 @@ std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const 
 
 namespace {
 
-Report check_one(const Engine& engine, const Profile& profile, const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto st = fs::status(path, ec);
-  if (ec || !fs::exists(st))
-    return io_error_report(path, profile.id(), "cannot read '" + path + "': no such file");
-  if (fs::is_directory(st))
-    return io_error_report(path, profile.id(), "cannot read '" + path + "': it is a directory");
-  const auto max = engine.options().limits.max_bytes;
-  if (fs::is_regular_file(st)) {
-    const auto size = fs::file_size(path, ec);
-    if (!ec && max > 0 && size > max) {
-      Report r = io_error_report(path, profile.id(), "");
-      r.error = Error{ErrorCode::limit_exceeded, "'" + path + "' is " + std::to_string(size) +
-                                                     " bytes; the limit is " + std::to_string(max) +
-                                                     " bytes"};
-      return r;
-    }
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return io_error_report(path, profile.id(),
-                           "cannot read '" + path + "': permission denied or unreadable");
-  std::vector<std::uint8_t> bytes;
-  if (!read_all(in, bytes)) return io_error_report(path, profile.id(), "error while reading '" + path + "'");
-
+// The report of one input's bytes: the core's, or for BMP/TIFF/PPM/WebP the core's on a PNG re-encoding
+// with the file-level findings judged on the original.
+Report check_bytes(const Engine& engine, const Profile& profile, const std::string& path,
+                   const std::vector<std::uint8_t>& bytes) {
   Report r = engine.check_photo(bytes, profile, path);
   if (!r.error || r.error->code != ErrorCode::unsupported_format) return r;
   const std::string fmt = sniff(bytes);
@@ -263,7 +230,9 @@ Command add_check_command(CLI::App& root) {
     const bool colour = !args->json && use_colour();
     int code = Exit::ok;
     for (const std::string& f : args->files) {
-      Report r = check_one(*engine, *profile, f);
+      const InputFile file = read_input_file(f, engine->options().limits.max_bytes);
+      Report r = file.error ? error_report(f, profile->id(), "photo", *file.error)
+                            : check_bytes(*engine, *profile, f, file.bytes);
       if (args->json) {
         std::cout << r.to_json() << "\n";
       } else {
@@ -272,10 +241,7 @@ Command add_check_command(CLI::App& root) {
       std::cout.flush();
       code = std::max(code, exit_code_for(r));
       if (!args->annotate.empty() && !r.error) {
-        std::ifstream in(f, std::ios::binary);
-        std::vector<std::uint8_t> bytes;
-        read_all(in, bytes);
-        const std::string err = write_annotation(bytes, *engine, r, *profile, args->annotate);
+        const std::string err = write_annotation(file.bytes, *engine, r, *profile, args->annotate);
         if (!err.empty()) {
           std::cerr << "idphoto check: " << err << "\n";
           code = std::max(code, static_cast<int>(Exit::internal));

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -139,17 +138,12 @@ Command add_fix_command(CLI::App& root) {
     }
     auto engine = create_engine("fix", args->models);
     if (!engine) return Exit::usage;
-    std::error_code ec;
-    if (!fs::is_regular_file(args->input, ec)) {
-      std::cerr << "idphoto fix: cannot read '" << args->input << "': no such file\n";
+    InputFile file = read_input_file(args->input, engine->options().limits.max_bytes);
+    if (file.error) {
+      std::cerr << "idphoto fix: " << file.error->message << "\n";
       return Exit::unreadable;
     }
-    std::ifstream in(args->input, std::ios::binary);
-    std::vector<std::uint8_t> bytes;
-    if (!in || !read_all(in, bytes)) {
-      std::cerr << "idphoto fix: error while reading '" << args->input << "'\n";
-      return Exit::unreadable;
-    }
+    const std::vector<std::uint8_t>& bytes = file.bytes;
     FixOptions fo;
     fo.background = args->background;
     fo.output_name = args->output;

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -28,18 +27,14 @@ struct Input {
   std::optional<Error> error;
 };
 
-Input read_input(const std::string& path) {
+Input read_input(const std::string& path, std::uint64_t max_bytes) {
   Input in;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    in.error = Error{ErrorCode::io_error, "cannot read '" + path + "': no such file"};
+  InputFile file = read_input_file(path, max_bytes);
+  if (file.error) {
+    in.error = std::move(file.error);
     return in;
   }
-  std::ifstream f(path, std::ios::binary);
-  if (!f || !read_all(f, in.bytes)) {
-    in.error = Error{ErrorCode::io_error, "error while reading '" + path + "'"};
-    return in;
-  }
+  in.bytes = std::move(file.bytes);
   const std::string fmt = sniff_non_core(in.bytes);
   if (fmt.empty()) return in;
   std::vector<std::uint8_t> png;
@@ -79,15 +74,6 @@ void restore_original(Report& r, const Input& in, const Profile& profile) {
       if (f.range && !f.range->contains(kb)) f.status = Status::fail;
     }
   }
-}
-
-Report error_report(const std::string& path, const Profile& profile, const Error& e) {
-  Report r;
-  r.input = path;
-  r.profile = profile.id();
-  r.kind = "signature";
-  r.error = e;
-  return r;
 }
 
 constexpr const char* kSignatureKindHint = "`signature` needs a signature profile (e.g. cn-signature)";
@@ -159,9 +145,9 @@ Command add_signature_command(CLI::App& root) {
       if (!profile) return Exit::usage;
       int code = Exit::ok;
       for (const auto& f : args->files) {
-        Input in = read_input(f);
-        Report r = in.error ? error_report(f, *profile, *in.error) : engine->check_signature(in.bytes, *profile, f);
-        if (in.error && in.error->code == ErrorCode::unreadable) r.error->code = ErrorCode::unreadable;
+        Input in = read_input(f, engine->options().limits.max_bytes);
+        Report r = in.error ? error_report(f, profile->id(), "signature", *in.error)
+                            : engine->check_signature(in.bytes, *profile, f);
         restore_original(r, in, *profile);
         if (args->json) std::cout << r.to_json() << "\n";
         else print_report(r, args->lang, colour);
@@ -175,9 +161,9 @@ Command add_signature_command(CLI::App& root) {
       if (!output_allowed("signature clean", args->input, args->output, "output") ||
           !output_allowed("signature clean", args->input, args->annotate, "--annotate file"))
         return Exit::usage;
-      Input in = read_input(args->input);
+      Input in = read_input(args->input, engine->options().limits.max_bytes);
       if (in.error) {
-        Report r = error_report(args->input, *profile, *in.error);
+        Report r = error_report(args->input, profile->id(), "signature", *in.error);
         if (args->json) std::cout << r.to_json() << "\n";
         else print_report(r, args->lang, colour);
         return exit_code_for(r);
@@ -217,7 +203,7 @@ Command add_signature_command(CLI::App& root) {
     }
     if (bin->parsed()) {
       if (!output_allowed("signature binarize", args->input, args->output, "output")) return Exit::usage;
-      Input in = read_input(args->input);
+      Input in = read_input(args->input, engine->options().limits.max_bytes);
       if (in.error) {
         std::cerr << "idphoto signature binarize: " << in.error->message << "\n";
         return in.error->code == ErrorCode::io_error ? Exit::unreadable : Exit::unreadable;

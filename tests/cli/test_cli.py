@@ -342,26 +342,56 @@ class Cli(unittest.TestCase):
         self.assertEqual([r["verdict"] for r in reports], ["fail", "error", "fail"])
         self.assertEqual(reports[1]["input"], txt)
 
-    def test_check_reads_a_named_pipe(self):
-        # A pipe cannot seek: the reader takes it block by block (cli_setup.cpp read_all).
-        sample = os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "samples", "cn-1inch-obama.jpg")
-        with open(sample, "rb") as f:
-            data = f.read()
-        pipe = os.path.join(self.dir, "photo.jpg")
+    def feed_pipe(self, name, chunks):
+        """A named pipe in the temporary folder and a thread writing chunks into it (stopping quietly
+        when the reader closes early)."""
+        pipe = os.path.join(self.dir, name)
         os.mkfifo(pipe)
 
         def feed():
-            with open(pipe, "wb") as w:
-                w.write(data)
+            try:
+                with open(pipe, "wb") as w:
+                    for c in chunks:
+                        w.write(c)
+            except BrokenPipeError:
+                pass
 
         t = threading.Thread(target=feed)
         t.start()
+        return pipe, t
+
+    def test_commands_read_named_pipes(self):
+        # A pipe cannot seek: every command reads it block by block (cli_setup.cpp read_input_file);
+        # `signature` and `fix` used to say "no such file" for anything but a regular file.
+        sample = os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "samples", "cn-1inch-obama.jpg")
+        with open(sample, "rb") as f:
+            data = f.read()
+        pipe, t = self.feed_pipe("photo.jpg", [data])
         code, out, _ = run("check", pipe, "--json")
         t.join()
         self.assertEqual(code, 0)
         report = json.loads(out)
         self.assertEqual(report["image"]["bytes"], len(data))
         self.assertEqual(report["verdict"], "pass")
+        pipe, t = self.feed_pipe("again.jpg", [data])
+        code, out, err = run("fix", pipe, "-o", os.path.join(self.dir, "fixed.jpg"), "--json")
+        t.join()
+        self.assertNotEqual(code, 3, err)
+        self.assertEqual(json.loads(out)["before"]["image"]["bytes"], len(data))
+        pipe, t = self.feed_pipe("sig.jpg", [data])
+        code, out, err = run("signature", "check", pipe, "--json")
+        t.join()
+        self.assertNotEqual(code, 3, err)
+        self.assertEqual(json.loads(out)["image"]["bytes"], len(data))
+
+    def test_a_pipe_over_the_size_limit_is_refused_without_reading_it_all(self):
+        # 100 MB is the engine's default max_bytes; the reader stops one byte past it.
+        block = b"\0" * (1 << 20)
+        pipe, t = self.feed_pipe("endless.jpg", [block] * 101)
+        code, out, _ = run("check", pipe, "--json")
+        t.join()
+        self.assertEqual(code, 3)
+        self.assertEqual(json.loads(out)["error"]["code"], "limit_exceeded")
 
     def test_json_is_byte_stable_apart_from_timing(self):
         data = shared_data(self)
