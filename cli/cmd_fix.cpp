@@ -43,7 +43,16 @@ std::vector<std::string> background_names(const Profile& profile) {
   return names;
 }
 
-bool valid_background(const std::string& b, const std::vector<std::string>& names) {
+// Accepts keep, #rrggbb or a colour name of the profile; a name or keep in other letter case ("White")
+// is turned into the profile's spelling.
+bool valid_background(std::string& b, const std::vector<std::string>& names) {
+  const auto lower = [](std::string v) {
+    for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return v;
+  };
+  if (lower(b) == "keep") b = "keep";
+  for (const std::string& n : names)
+    if (lower(n) == lower(b)) b = n;
   if (b == "keep") return true;
   if (b.size() == 7 && b[0] == '#') {
     for (std::size_t i = 1; i < 7; ++i)
@@ -107,7 +116,7 @@ Command add_fix_command(CLI::App& root) {
       ->required();
   app->add_option("--profile,-p", args->profile, "Profile id or a profile JSON file; default cn-1inch");
   app->add_option("--background", args->background,
-                  "keep (default), a colour name of the profile (cn-1inch: white, blue, red) or #rrggbb");
+                  "keep (default), a colour name of the profile (cn-1inch: white, blue, red; any letter case) or #rrggbb");
   app->add_flag("--json", args->json, "Print the fix report as JSON (report shape plus output, before, after)");
   add_lang_option(*app, args->lang);
   add_models_option(*app, args->models);

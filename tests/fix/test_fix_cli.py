@@ -117,6 +117,11 @@ class FixCli(unittest.TestCase):
         for name in ("white", "blue", "red"):
             self.assertIn(name, stderr)
         self.assertIn("cn-1inch", stderr)
+        # Names and keep in any letter case (the usage check passes; the missing input is then exit 3).
+        for name in ("White", "BLUE", "Keep"):
+            code, _, stderr = run("fix", os.path.join(self.tmp, "missing.jpg"), "-o", os.path.join(self.tmp, "o.jpg"),
+                                  "--background", name)
+            self.assertEqual(code, 3, name + ": " + stderr)
         # A profile defining its own colour name: accepted by the CLI (the usage check passes; the missing
         # input then fails with exit 3, not 2).
         prof = os.path.join(self.tmp, "grey-bg.json")
