@@ -21,10 +21,20 @@ Lang default_lang() {
 
 void add_lang_option(CLI::App& app, Lang& lang) {
   lang = default_lang();
+  // zh-CN or en; like LANG, any spelling starting with zh or en in either letter case (zh, zh_CN, en_US).
+  const auto starts = [](const std::string& v, const char* p) {
+    return v.size() >= 2 && std::tolower(static_cast<unsigned char>(v[0])) == p[0] &&
+           std::tolower(static_cast<unsigned char>(v[1])) == p[1];
+  };
   app.add_option_function<std::string>(
-         "--lang", [&lang](const std::string& v) { lang = (v == "zh-CN") ? Lang::zh : Lang::en; },
-         "Language of messages: zh-CN or en (default from LANG: zh* → zh-CN, else en)")
-      ->check(CLI::IsMember({"zh-CN", "en"}));
+         "--lang", [&lang, starts](const std::string& v) { lang = starts(v, "zh") ? Lang::zh : Lang::en; },
+         "Language of messages: zh-CN or en (zh, zh_CN, en_US... are understood too; default from LANG: zh* → "
+         "zh-CN, else en)")
+      ->check(CLI::Validator(
+          [starts](std::string& v) {
+            return starts(v, "zh") || starts(v, "en") ? std::string() : "expected zh-CN or en, got '" + v + "'";
+          },
+          "zh-CN|en"));
 }
 
 const std::string& pick(const LocalText& t, Lang lang) {

@@ -84,6 +84,11 @@ class Cli(unittest.TestCase):
         self.assertEqual(run("frobnicate")[0], 2)
         self.assertEqual(run("check")[0], 2)  # FILE is required
         self.assertEqual(run("check", "x.jpg", "--lang", "fr")[0], 2)
+        # Spellings of zh-CN and en as LANG writes them are understood (then x.jpg is missing: exit 3).
+        for lang in ("zh", "zh_CN", "ZH-cn", "en_US", "EN"):
+            self.assertEqual(run("check", "x.jpg", "--lang", lang)[0], 3, lang)
+        code, out, _ = run("check", "x.jpg", "--lang", "zh_CN")
+        self.assertIn("错误", out)  # the Chinese output
 
     def test_checks_lists_every_contract_id(self):
         code, out, _ = run("checks")
