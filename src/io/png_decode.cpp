@@ -2,11 +2,13 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include <png.h>
 
 #include "io/decode_internal.hpp"
+#include "io/exif.hpp"
 
 namespace idphoto::io::detail {
 namespace {
@@ -24,7 +26,17 @@ struct PngState {
   bool pixels_done = false;  // every row was read: a damaged tail (IEND) is tolerated
   cv::Mat pixels;            // BGR or BGRA, 8 bits
   std::vector<png_bytep> rows;
+  std::vector<std::uint8_t> exif;  // the eXIf chunk (a TIFF header and IFDs, as in a JPEG's APP1 after "Exif\0\0")
   DecodedImage* out = nullptr;
+
+  // Keeps the eXIf chunk once libpng has seen it (before the image data, or after it at the end).
+  void take_exif() {
+#ifdef PNG_eXIf_SUPPORTED
+    png_uint_32 n = 0;
+    png_bytep data = nullptr;
+    if (exif.empty() && png_get_eXIf_1(png, info, &n, &data) != 0 && data != nullptr && n > 0) exif.assign(data, data + n);
+#endif
+  }
 
   ~PngState() {
     if (png != nullptr) png_destroy_read_struct(&png, info != nullptr ? &info : nullptr, nullptr);
@@ -52,6 +64,7 @@ bool run_png(PngState* s) {
   png_set_user_limits(s->png, s->limits->max_dimension, s->limits->max_dimension);
   png_set_chunk_malloc_max(s->png, 64u << 20);
   png_read_info(s->png, s->info);
+  s->take_exif();
 
   png_uint_32 w = 0, h = 0;
   int depth = 0, colour = 0, interlace = 0;
@@ -109,7 +122,8 @@ bool run_png(PngState* s) {
   for (png_uint_32 y = 0; y < h; ++y) s->rows[y] = s->pixels.ptr<png_byte>(static_cast<int>(y));
   png_read_image(s->png, s->rows.data());
   s->pixels_done = true;
-  png_read_end(s->png, nullptr);
+  png_read_end(s->png, s->info);
+  s->take_exif();
   return true;
 }
 
@@ -164,9 +178,16 @@ Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limit
   } else {
     bgr = s.pixels;
   }
-  out.bgr = bgr;
-  out.width = bgr.cols;
-  out.height = bgr.rows;
+  // EXIF in a PNG (the eXIf chunk): orientation applied as for a JPEG, resolution when there is no pHYs.
+  const std::optional<ExifInfo> exif = s.exif.empty() ? std::nullopt : parse_exif(s.exif);
+  out.exif_orientation = exif ? exif->orientation : 1;
+  if (!out.dpi && exif && exif->dpi_x() && exif->dpi_y()) {
+    out.dpi = std::array<double, 2>{*exif->dpi_x(), *exif->dpi_y()};
+    out.dpi_source = "exif";
+  }
+  out.bgr = apply_orientation(bgr, out.exif_orientation);
+  out.width = out.bgr.cols;
+  out.height = out.bgr.rows;
   return out;
 }
 

@@ -123,6 +123,7 @@ struct PngWriteOptions {
   std::vector<png_color> palette;
   std::vector<png_byte> trns;
   png_uint_32 phys_x = 0, phys_y = 0;  // pixels per metre, 0 = no pHYs
+  Bytes exif;                           // an eXIf chunk (TIFF header and IFD0), empty = none
 };
 
 inline void png_write_cb(png_structp p, png_bytep d, png_size_t n) {
@@ -149,6 +150,7 @@ inline Bytes write_png(int w, int h, int colour_type, int depth, const std::vect
   if (!o.trns.empty())
     png_set_tRNS(p, info, o.trns.data(), static_cast<int>(o.trns.size()), nullptr);
   if (o.phys_x > 0) png_set_pHYs(p, info, o.phys_x, o.phys_y, PNG_RESOLUTION_METER);
+  if (!o.exif.empty()) png_set_eXIf_1(p, info, static_cast<png_uint_32>(o.exif.size()), const_cast<png_bytep>(o.exif.data()));
   std::vector<png_bytep> ptrs;
   for (const auto& r : rows) ptrs.push_back(const_cast<png_bytep>(r.data()));
   png_set_rows(p, info, ptrs.data());

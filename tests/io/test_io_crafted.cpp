@@ -373,6 +373,47 @@ TEST_CASE("interlaced PNG and pHYs density") {
   CHECK(r->dpi_source == "png_phys");
 }
 
+TEST_CASE("a PNG's eXIf chunk: orientation applied to the pixels, resolution without pHYs") {
+  // 11 x 9, the top-left pixel red, the rest white; stored as a phone would with orientation 6.
+  std::vector<Bytes> rows;
+  for (int y = 0; y < 9; ++y) {
+    Bytes r;
+    for (int x = 0; x < 11; ++x) {
+      const bool red = x < 2 && y < 2;
+      r.insert(r.end(), {255, static_cast<std::uint8_t>(red ? 0 : 255), static_cast<std::uint8_t>(red ? 0 : 255)});
+    }
+    rows.push_back(r);
+  }
+  const auto tiff = [](int orientation, double dpi) {
+    const Bytes app1 = test::exif_payload(orientation, dpi, 2);
+    return Bytes(app1.begin() + 6, app1.end());  // eXIf holds the TIFF data without "Exif\0\0"
+  };
+  test::PngWriteOptions o;
+  o.exif = tiff(6, 300);
+  auto r = decode(test::write_png(11, 9, PNG_COLOR_TYPE_RGB, 8, rows, o), Limits{});
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  CHECK(r->exif_orientation == 6);
+  CHECK(r->width == 9);
+  CHECK(r->height == 11);
+  REQUIRE(r->bgr.cols == 9);
+  CHECK(r->bgr.at<cv::Vec3b>(0, 8) == cv::Vec3b(0, 0, 255));  // top-left -> top-right (90 deg clockwise)
+  CHECK(r->bgr.at<cv::Vec3b>(0, 0) == cv::Vec3b(255, 255, 255));
+  REQUIRE(r->dpi.has_value());
+  CHECK((*r->dpi)[0] == doctest::Approx(300));
+  CHECK(r->dpi_source == "exif");
+  // pHYs wins over EXIF for the resolution, as JFIF does in a JPEG.
+  o.phys_x = o.phys_y = 3780;  // 96 dpi
+  r = decode(test::write_png(11, 9, PNG_COLOR_TYPE_RGB, 8, rows, o), Limits{});
+  REQUIRE(r.ok());
+  CHECK(r->dpi_source == "png_phys");
+  // A hostile eXIf (not TIFF) is ignored: orientation 1.
+  o.exif = Bytes{'n', 'o', 't', ' ', 't', 'i', 'f', 'f'};
+  r = decode(test::write_png(11, 9, PNG_COLOR_TYPE_RGB, 8, rows, o), Limits{});
+  REQUIRE(r.ok());
+  CHECK(r->exif_orientation == 1);
+  CHECK(r->width == 11);
+}
+
 TEST_CASE("parse_exif: valid in both byte orders, hostile input safe") {
   auto le = parse_exif(test::exif_payload(6, 300, 3));
   REQUIRE(le.has_value());
