@@ -1,8 +1,6 @@
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cli.hpp"
 
@@ -90,14 +88,14 @@ Command add_profiles_command(CLI::App& root) {
       return Exit::ok;
     }
     if (args->validate->parsed()) {
-      std::ifstream in(args->validate_file, std::ios::binary);
-      if (!in) {
-        std::cerr << "idphoto profiles validate: cannot read '" << args->validate_file << "'\n";
+      // Read as inputs are (a directory or a missing file is said so); the library refuses a profile
+      // over its own size limit (1 MB) before parsing, and nothing past 64 MB is read at all.
+      const InputFile file = read_input_file(args->validate_file, 64u << 20);
+      if (file.error) {
+        std::cerr << "idphoto profiles validate: " << file.error->message << "\n";
         return Exit::usage;
       }
-      std::stringstream ss;
-      ss << in.rdbuf();
-      auto p = Profile::from_json(ss.str());
+      auto p = Profile::from_json(std::string_view(reinterpret_cast<const char*>(file.bytes.data()), file.bytes.size()));
       if (!p) {
         std::cerr << "idphoto profiles validate: " << args->validate_file << ": "
                   << p.error().message << "\n";

@@ -130,6 +130,14 @@ class Cli(unittest.TestCase):
         self.assertIn("kb", err)
         broken = write(self.dir, "broken.json", b"{ not json")
         self.assertEqual(run("profiles", "validate", broken)[0], 2)
+        # A folder is named as one (it used to read as empty JSON: "unexpected end of input").
+        code, _, err = run("profiles", "validate", self.dir)
+        self.assertEqual(code, 2)
+        self.assertIn("it is a directory", err)
+        big = write(self.dir, "big.json", b" " * (2 << 20) + b"{}")
+        code, _, err = run("profiles", "validate", big)
+        self.assertEqual(code, 2)
+        self.assertIn("limited to", err)
 
     def test_check_bad_profile_exit_2_before_reading_inputs(self):
         bad = write(self.dir, "bad.json",
