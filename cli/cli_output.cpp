@@ -149,6 +149,22 @@ std::string size_text(std::uint64_t bytes) {
   return s.str();
 }
 
+std::string error_zh(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::unreadable: return "文件已损坏、不完整或为空，无法读取";
+    case ErrorCode::unsupported_format: return "不支持的文件格式";
+    case ErrorCode::limit_exceeded: return "文件或图像尺寸超出处理上限";
+    case ErrorCode::io_error: return "无法读取或写入文件";
+    case ErrorCode::bad_profile: return "规格配置有误";
+    case ErrorCode::model_missing: return "缺少人脸模型文件";
+    case ErrorCode::model_corrupt: return "人脸模型文件已损坏";
+    case ErrorCode::invalid_argument: return "参数无效";
+    case ErrorCode::internal:
+    case ErrorCode::ok: break;
+  }
+  return "内部错误";
+}
+
 }  // namespace
 
 void print_report(const Report& r, Lang lang, bool colour) {
@@ -177,8 +193,11 @@ void print_report(const Report& r, Lang lang, bool colour) {
   }
   o << "]\n";
   if (r.error) {
-    o << "    " << st("31", std::string(error_code_name(r.error->code))) << ": " << r.error->message
-      << "\n";
+    // The error's message is English (the report has one); in Chinese output a line in Chinese says
+    // what kind of error it is first.
+    const std::string code(error_code_name(r.error->code));
+    if (zh) o << "    " << st("31", error_zh(r.error->code) + "（" + code + "）") << "：" << r.error->message << "\n";
+    else o << "    " << st("31", code) << ": " << r.error->message << "\n";
   }
   for (const Finding& f : r.findings) {
     std::string mark;

@@ -88,7 +88,8 @@ class Cli(unittest.TestCase):
         for lang in ("zh", "zh_CN", "ZH-cn", "en_US", "EN"):
             self.assertEqual(run("check", "x.jpg", "--lang", lang)[0], 3, lang)
         code, out, _ = run("check", "x.jpg", "--lang", "zh_CN")
-        self.assertIn("错误", out)  # the Chinese output
+        self.assertIn("✘ 错误", out)  # the Chinese output, with the kind of error said in Chinese
+        self.assertIn("无法读取或写入文件（io_error）：cannot read", out)
 
     def test_checks_lists_every_contract_id(self):
         code, out, _ = run("checks")
