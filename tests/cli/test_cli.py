@@ -407,6 +407,33 @@ class Cli(unittest.TestCase):
         self.assertEqual(code, 3)
         self.assertEqual(json.loads(out)["error"]["code"], "limit_exceeded")
 
+    def test_png_chunk_declaring_2_gb_is_not_allocated(self):
+        # A 100-byte PNG whose tEXt chunk claims 2 GB: libpng allocated the claimed length before finding
+        # the data missing (2 GB of memory, seconds; found by fuzz_decode). Unused chunks are now skipped
+        # unread. The peak memory of the child process is measured from a separate Python process.
+        import struct
+        import zlib
+
+        def chunk(kind, data, length=None):
+            n = len(data) if length is None else length
+            return struct.pack(">I", n) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+        rows = b"".join(b"\0" + b"\xff" * 24 for _ in range(8))
+        head = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+        bomb = chunk(b"tEXt", b"date:create\x002026", length=2113929253)
+        for name, data in (("before.png", head + bomb + chunk(b"IDAT", zlib.compress(rows))),
+                           ("after.png", head + chunk(b"IDAT", zlib.compress(rows)) + bomb)):
+            path = write(self.dir, name, data)
+            probe = ("import resource, subprocess, sys; "
+                     "p = subprocess.run(sys.argv[1:], capture_output=True); "
+                     "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+            import subprocess
+            out = subprocess.run([sys.executable, "-c", probe, binary(), "check", path, "--json"],
+                                 capture_output=True, timeout=120).stdout.decode().split()
+            code, peak_kb = int(out[0]), int(out[1])
+            self.assertIn(code, (1, 3), name)  # after.png: the pixels are complete, so it is judged
+            self.assertLess(peak_kb, 400 * 1024, name)
+
     def test_json_is_byte_stable_apart_from_timing(self):
         data = shared_data(self)
         img = os.path.join(data, "faces/deepface/img33.jpg")
