@@ -135,6 +135,13 @@ std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const 
     return Error{ErrorCode::unsupported_format, "'" + path + "': " + failed->message};
   if (failed->message.empty())
     return Error{ErrorCode::unreadable, "'" + path + "' looks like " + fmt + " but cannot be decoded"};
+  // OpenCV refused the size from the header (its caps are the engine's limits: codecs.cpp).
+  if (failed->message.find("CV_IO_MAX_IMAGE") != std::string::npos) {
+    const Limits limits;
+    return Error{ErrorCode::limit_exceeded, "'" + path + "' (" + fmt + ") is larger than the limit of " +
+                                                std::to_string(limits.max_pixels) + " pixels or " +
+                                                std::to_string(limits.max_dimension) + " px a side"};
+  }
   return Error{ErrorCode::unreadable,
                "'" + path + "' (" + fmt + ") cannot be decoded: " + failed->message};
 }

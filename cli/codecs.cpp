@@ -3,9 +3,12 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <string>
 
 #include "codecs_abi.hpp"
+#include "idphoto/idphoto.hpp"
 
 #ifndef IDPHOTO_CODECS_RELDIR
 #error "IDPHOTO_CODECS_RELDIR (the module's directory relative to the executable's, installed) is set by cli/CMakeLists.txt"
@@ -38,6 +41,13 @@ Module load() {
     if (!fs::exists(file, ec)) continue;
     // The first one present is the one used: a broken one is reported, not skipped.
     const std::string what = "the codec module " + file.string();
+    // OpenCV's decoders read their size caps from the environment once, when imgcodecs loads: give them
+    // the engine's (200 MP, 65500 px a side) unless the user set their own, so a compressed TIFF or WebP
+    // that unpacks to gigabytes is refused by OpenCV before it allocates (its own default is 1 G pixels).
+    const Limits limits;
+    setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(limits.max_pixels).c_str(), 0);
+    setenv("OPENCV_IO_MAX_IMAGE_WIDTH", std::to_string(limits.max_dimension).c_str(), 0);
+    setenv("OPENCV_IO_MAX_IMAGE_HEIGHT", std::to_string(limits.max_dimension).c_str(), 0);
     void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!h) {
       const char* e = dlerror();

@@ -2,6 +2,8 @@
 // loads it with dlopen only when it needs a codec the core lacks, so that linking imgcodecs (GDAL and
 // ~140 shared libraries on Debian) does not slow every start. No exception leaves this file.
 #include <climits>
+#include <iostream>
+#include <sstream>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -35,8 +37,17 @@ bool guarded(char* err, std::size_t err_size, F&& f) {
   return false;
 }
 
+// OpenCV 4.6's imdecode/imwrite print a failure's details to std::cerr themselves before returning an
+// empty result; the CLI reports the failure in its own words, so that print is swallowed.
+struct QuietCerr {
+  std::ostringstream sink;
+  std::streambuf* saved = std::cerr.rdbuf(sink.rdbuf());
+  ~QuietCerr() { std::cerr.rdbuf(saved); }
+};
+
 bool do_decode(const std::uint8_t* data, std::size_t size, int flags, cv::Mat* out, char* err,
             std::size_t err_size) {
+  const QuietCerr quiet;
   return guarded(err, err_size, [&] {
     if (!data || size == 0 || !out) {
       set_error(err, err_size, "no bytes to decode");
@@ -64,6 +75,7 @@ bool do_encode(const char* ext, const cv::Mat* img, std::vector<std::uint8_t>* o
 }
 
 bool do_write(const char* path, const cv::Mat* img, char* err, std::size_t err_size) {
+  const QuietCerr quiet;
   return guarded(err, err_size, [&] {
     if (!path || !img || img->empty()) {
       set_error(err, err_size, "nothing to write");

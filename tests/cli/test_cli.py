@@ -424,15 +424,46 @@ class Cli(unittest.TestCase):
         for name, data in (("before.png", head + bomb + chunk(b"IDAT", zlib.compress(rows))),
                            ("after.png", head + chunk(b"IDAT", zlib.compress(rows)) + bomb)):
             path = write(self.dir, name, data)
-            probe = ("import resource, subprocess, sys; "
-                     "p = subprocess.run(sys.argv[1:], capture_output=True); "
-                     "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-            import subprocess
-            out = subprocess.run([sys.executable, "-c", probe, binary(), "check", path, "--json"],
-                                 capture_output=True, timeout=120).stdout.decode().split()
-            code, peak_kb = int(out[0]), int(out[1])
+            code, peak_kb, _ = self.peak_memory("check", path, "--json")
             self.assertIn(code, (1, 3), name)  # after.png: the pixels are complete, so it is judged
             self.assertLess(peak_kb, 400 * 1024, name)
+
+    def peak_memory(self, *args):
+        """Exit code, peak RSS in KB and stdout of `idphoto args`, measured from a separate Python
+        process (RUSAGE_CHILDREN of this one would include every earlier test's children)."""
+        import subprocess
+        probe = ("import resource, subprocess, sys; "
+                 "p = subprocess.run(sys.argv[1:], capture_output=True); "
+                 "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+                 "sys.stdout.write(p.stdout.decode())")
+        out = subprocess.run([sys.executable, "-c", probe, binary(), *args], capture_output=True,
+                             timeout=120).stdout.decode()
+        first, _, rest = out.partition("\n")
+        code, peak = first.split()
+        return int(code), int(peak), rest
+
+    def test_bmp_unpacking_past_the_pixel_limit_is_refused_before_decoding(self):
+        # An RLE8 BMP of 1.1 KB declaring 15000 x 15000 (225 MP, over the engine's 200 MP): OpenCV used to
+        # unpack it (725 MB, 3 s) before the core refused it. Its caps are now the engine's limits.
+        import struct
+        w = h = 15000
+        palette = b"\0\0\0\0" * 256
+        data = b"\x00\x01"  # end of bitmap
+        info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 8, 1, len(data), 2835, 2835, 256, 0)
+        offset = 14 + 40 + len(palette)
+        bmp = b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + palette + data
+        path = write(self.dir, "rle.bmp", bmp)
+        code, peak_kb, out = self.peak_memory("check", path, "--json")
+        self.assertEqual(code, 3)
+        self.assertEqual(json.loads(out)["error"]["code"], "limit_exceeded")
+        self.assertLess(peak_kb, 300 * 1024)
+        # A truncated BMP: one clean error, without OpenCV's own "imdecode_(...)" print on standard error.
+        info = struct.pack("<IiiHHIIiiII", 40, 300, 400, 1, 24, 0, 0, 2835, 2835, 0, 0)
+        short = write(self.dir, "short.bmp", b"BM" + struct.pack("<IHHI", 154, 0, 0, 54) + info + b"\0" * 100)
+        code, out, err = run("check", short)
+        self.assertEqual(code, 3)
+        self.assertIn("unreadable", out)
+        self.assertNotIn("imdecode", err)
 
     def test_json_is_byte_stable_apart_from_timing(self):
         data = shared_data(self)
