@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <concepts>
@@ -266,14 +267,43 @@ const std::map<std::string, LocalText>& check_titles() {
 
 // Where the fixed copy of an input goes: its path relative to the input root under dir, with any
 // root or ".." dropped so nothing lands outside dir, and the extension of the output format.
-fs::path fixed_path(const std::string& dir, const std::string& key, const std::string& format) {
+// An input's place under --fix-dir, without the extension the output format adds: its key (the path
+// relative to its folder, or as listed) made relative, without its own extension.
+std::string fixed_stem(const std::string& key) {
   fs::path rel;
   for (const fs::path& part : fs::path(key).relative_path()) {
     if (part != ".." && part != ".") rel /= part;
   }
   if (rel.empty()) rel = "input";
-  rel.replace_extension(format == "png" ? ".png" : ".jpg");
-  return fs::path(dir) / rel;
+  return rel.replace_extension().string();
+}
+
+// Stems for every input that no two inputs share: a.jpg and a.jpeg (or a.png) would both become
+// a.jpg, and x.jpg in two folders given to the batch would both become x.jpg. Such inputs keep their own
+// extension in the stem (a.jpeg → a.jpeg.jpg, a.jpg → a.jpg.jpg); if that still clashes, ~1, ~2, ... in
+// the order of the inputs. Decided from the whole list before any file is read, so the same inputs
+// always get the same names.
+std::unordered_map<std::string, std::string> fixed_stems(const std::vector<BatchItem>& items) {
+  std::unordered_map<std::string, std::size_t> count;
+  for (const BatchItem& i : items) ++count[fixed_stem(i.key)];
+  std::unordered_map<std::string, std::string> stems;  // item path -> stem
+  std::unordered_map<std::string, std::size_t> second;  // stem with its extension -> inputs
+  for (const BatchItem& i : items) {
+    std::string stem = fixed_stem(i.key);
+    if (count[stem] > 1) {
+      std::string ext = fs::path(i.key).extension().string();
+      for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      stem += ext;
+      ++second[stem];
+    }
+    stems[i.path] = stem;
+  }
+  std::unordered_map<std::string, std::size_t> taken;
+  for (const BatchItem& i : items) {
+    std::string& stem = stems[i.path];
+    if (auto it = second.find(stem); it != second.end() && it->second > 1) stem += "~" + std::to_string(++taken[stem]);
+  }
+  return stems;
 }
 
 struct FixOutcome {
@@ -288,7 +318,7 @@ struct FixOutcome {
 // result passes its re-check; never over the input.
 FixOutcome fix_into_dir(const Engine& engine, const Profile& profile, const std::string& kind,
                         const BatchItem& item, const std::vector<std::uint8_t>& bytes,
-                        const std::string& dir) {
+                        const std::string& dir, const std::string& stem) {
   FixOutcome o;
   o.attempted = true;
   std::vector<std::uint8_t> output;
@@ -326,7 +356,7 @@ FixOutcome fix_into_dir(const Engine& engine, const Profile& profile, const std:
     o.reason = why.en;
     return o;
   }
-  const fs::path out = fixed_path(dir, item.key, format);
+  const fs::path out = fs::path(dir) / (stem + (format == "png" ? ".png" : ".jpg"));
   std::error_code ec;
   fs::create_directories(out.parent_path(), ec);
   if (same_file(item.path, out.string())) {
@@ -417,6 +447,9 @@ int run_batch(const BatchArgs& args) {
       return Exit::internal;
     }
   }
+
+  // Where each input's fixed copy goes (before --resume drops inputs: a resumed run names them alike).
+  const auto stems = args.fix_dir.empty() ? std::unordered_map<std::string, std::string>{} : fixed_stems(items);
 
   // The report: resumed (done inputs skipped, the file rewritten without stale or torn lines) or new.
   std::unique_ptr<ReportWriter> writer;
@@ -514,7 +547,7 @@ int run_batch(const BatchArgs& args) {
       FixOutcome fixed;
       if (!args.fix_dir.empty() && v == Verdict::fail && !g_stop.load()) {
         try {
-          fixed = fix_into_dir(engine, *profile, args.kind, item, bytes, args.fix_dir);
+          fixed = fix_into_dir(engine, *profile, args.kind, item, bytes, args.fix_dir, stems.at(item.path));
         } catch (const std::exception& e) {
           fixed.reason = std::string("internal error: ") + e.what();
           fixed.reason_text = {fixed.reason, fixed.reason};

@@ -312,6 +312,24 @@ class Batch(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertIn("--fix-dir", err)
 
+    def test_fix_dir_never_writes_two_inputs_to_one_name(self):
+        # a.jpg and a.jpeg in one folder, and a.jpg in a second folder, would all have become a.jpg: the
+        # batch said "Fixed 3" and left one file. Such inputs keep their extension, then ~1, ~2.
+        big = open(GOOD, "rb").read() + b"\0" * 40000  # fails its file size only: fix re-encodes it
+        one, two = self.report_path("one"), self.report_path("two")
+        for folder, name in ((one, "a.jpg"), (one, "a.jpeg"), (one, "b.jpg"), (two, "a.jpg")):
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(big)
+        fixed = self.report_path("fixed-names")
+        for jobs in ("1", "2"):
+            shutil.rmtree(fixed, ignore_errors=True)
+            code, out, err = run(one, two, "--fix-dir", fixed, "--jobs", jobs)
+            self.assertEqual(code, 1, err)
+            self.assertIn("Fixed 4 into", out)
+            self.assertEqual(sorted(os.listdir(fixed)), ["a.jpeg.jpg", "a.jpg~1.jpg", "a.jpg~2.jpg", "b.jpg"])
+        self.assertIn("fixed -> " + os.path.join(fixed, "a.jpg~1.jpg"), out)
+
     def test_photo_is_no_signature(self):
         good = os.path.join(self.root, "good1.jpg")
         code, _, err = run(good, "--kind", "signature")
