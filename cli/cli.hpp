@@ -56,6 +56,10 @@ void add_models_option(CLI::App& app, std::string& models);
 
 // The same file (or the same path once resolved): outputs never overwrite their input.
 bool same_file(const std::string& a, const std::string& b);
+// False, after saying so on standard error, when out (an output of `command`, named `what` in the
+// message) is the input itself; an empty out is allowed.
+bool output_allowed(const std::string& command, const std::string& input, const std::string& out,
+                    const std::string& what);
 // An input file read whole, as check, fix, signature and batch read them. A named pipe or /dev/stdin is
 // read too unless regular_only; a missing file, a directory, an unreadable file → io_error; more than
 // max_bytes (0: no limit) → limit_exceeded, decided from the size before reading a regular file and

@@ -57,6 +57,14 @@ bool same_file(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+bool output_allowed(const std::string& command, const std::string& input, const std::string& out,
+                    const std::string& what) {
+  if (out.empty() || !same_file(input, out)) return true;
+  std::cerr << "idphoto " << command << ": the " << what << " '" << out << "' is the input; " << command
+            << " never overwrites its input\n";
+  return false;
+}
+
 InputFile read_input_file(const std::string& path, std::uint64_t max_bytes, bool regular_only) {
   InputFile f;
   const auto fail = [&](ErrorCode code, std::string msg) {

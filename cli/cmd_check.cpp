@@ -223,10 +223,8 @@ Command add_check_command(CLI::App& root) {
       std::cerr << "idphoto check: --annotate takes exactly one input file\n";
       return Exit::usage;
     }
-    if (!args->annotate.empty() && same_file(args->files.front(), args->annotate)) {
-      std::cerr << "idphoto check: --annotate '" << args->annotate << "' is the input; check never overwrites its input\n";
+    if (!args->annotate.empty() && !output_allowed("check", args->files.front(), args->annotate, "--annotate file"))
       return Exit::usage;
-    }
     // --annotate needs the codec module: say so before checking rather than after.
     if (!args->annotate.empty()) {
       if (auto e = codecs::unavailable(kAnnotatePurpose)) {

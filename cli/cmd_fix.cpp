@@ -141,10 +141,7 @@ Command add_fix_command(CLI::App& root) {
                 << " (profile " << profile->id() << ") or #rrggbb\n";
       return Exit::usage;
     }
-    if (same_file(args->input, args->output)) {
-      std::cerr << "idphoto fix: the output '" << args->output << "' is the input; fix never overwrites its input\n";
-      return Exit::usage;
-    }
+    if (!output_allowed("fix", args->input, args->output, "output")) return Exit::usage;
     auto engine = create_engine("fix", args->models);
     if (!engine) return Exit::usage;
     InputFile file = read_input_file(args->input, engine->options().limits.max_bytes);

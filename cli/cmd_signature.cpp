@@ -78,16 +78,6 @@ void restore_original(Report& r, const Input& in, const Profile& profile) {
 
 constexpr const char* kSignatureKindHint = "`signature` needs a signature profile (e.g. cn-signature)";
 
-// clean and binarize never write over their input (the applicant's only copy of a signed page, maybe)
-// and write atomically, as fix does. Prints the refusal and returns false when `out` is the input.
-bool output_allowed(const char* command, const std::string& input, const std::string& out, const char* what) {
-  if (!out.empty() && same_file(input, out)) {
-    std::cerr << "idphoto " << command << ": the " << what << " '" << out << "' is the input; " << command
-              << " never overwrites its input\n";
-    return false;
-  }
-  return true;
-}
 
 }  // namespace
 
