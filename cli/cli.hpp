@@ -60,6 +60,9 @@ bool same_file(const std::string& a, const std::string& b);
 // message) is the input itself; an empty out is allowed.
 bool output_allowed(const std::string& command, const std::string& input, const std::string& out,
                     const std::string& what);
+// The format an output file name asks for: "png" for .png, "jpeg" for .jpg/.jpeg (any letter case),
+// "" for any other name (the profile's format is written).
+std::string format_for_output_name(const std::string& out);
 // An input file read whole, as check, fix, signature and batch read them. A named pipe or /dev/stdin is
 // read too unless regular_only; a missing file, a directory, an unreadable file → io_error; more than
 // max_bytes (0: no limit) → limit_exceeded, decided from the size before reading a regular file and

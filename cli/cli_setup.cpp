@@ -1,6 +1,7 @@
 // Set-up shared by the subcommands: --profile resolution with its kind, the engine, --models,
 // and writing outputs safely.
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -57,6 +58,14 @@ bool same_file(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+std::string format_for_output_name(const std::string& out) {
+  std::string ext = fs::path(out).extension().string();
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (ext == ".png") return "png";
+  if (ext == ".jpg" || ext == ".jpeg") return "jpeg";
+  return "";
+}
+
 bool output_allowed(const std::string& command, const std::string& input, const std::string& out,
                     const std::string& what) {
   if (out.empty() || !same_file(input, out)) return true;
@@ -73,7 +82,17 @@ InputFile read_input_file(const std::string& path, std::uint64_t max_bytes, bool
     return std::move(f);
   };
   struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) return fail(ErrorCode::io_error, "cannot read '" + path + "': no such file");
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    std::string why = err == ENOENT ? "no such file" : std::strerror(err);
+    struct stat lst{};
+    if (err == ENOENT && ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      std::error_code ec;
+      const fs::path target = fs::read_symlink(path, ec);
+      why = "it is a symbolic link to a missing file" + (ec ? std::string() : " ('" + target.string() + "')");
+    }
+    return fail(ErrorCode::io_error, "cannot read '" + path + "': " + why);
+  }
   if (S_ISDIR(st.st_mode)) return fail(ErrorCode::io_error, "cannot read '" + path + "': it is a directory");
   f.regular = S_ISREG(st.st_mode);
   if (!f.regular && regular_only) return fail(ErrorCode::io_error, "cannot read '" + path + "': not a regular file");

@@ -114,7 +114,10 @@ bool collect_inputs(const std::vector<std::string>& args, std::vector<BatchItem>
       for (auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
         if (ec) break;
         std::error_code e2;
-        if (!it->is_regular_file(e2) || !image_extension(it->path())) continue;
+        // A symbolic link to a missing file is listed too: it is reported unreadable, not left out of
+        // the count in silence.
+        const bool dangling = it->is_symlink(e2) && !it->exists(e2);
+        if ((!dangling && !it->is_regular_file(e2)) || !image_extension(it->path())) continue;
         const fs::path rel = it->path().lexically_relative(a);
         found.push_back({it->path().generic_string(), rel.generic_string()});
       }

@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -18,7 +17,6 @@ namespace idphoto::cli {
 
 namespace {
 
-namespace fs = std::filesystem;
 
 struct FixArgs {
   std::string input;
@@ -153,10 +151,7 @@ Command add_fix_command(CLI::App& root) {
     FixOptions fo;
     fo.background = args->background;
     fo.output_name = args->output;
-    std::string ext = fs::path(args->output).extension().string();
-    for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (ext == ".png") fo.format = "png";
-    if (ext == ".jpg" || ext == ".jpeg") fo.format = "jpeg";
+    fo.format = format_for_output_name(args->output);
     FixResult r = engine->fix_photo(bytes, *profile, fo, args->input);
     if (r.before.error && r.before.error->code == ErrorCode::unsupported_format &&
         !sniff_non_core(bytes).empty()) {

@@ -97,7 +97,11 @@ Command add_signature_command(CLI::App& root) {
   add_lang_option(*check, args->lang);
   CLI::App* clean = app->add_subcommand("clean", "Make an upload-ready signature image; exit 0 only when it passes");
   clean->add_option("IN", args->input, "Photo or scan of a signature")->required();
-  clean->add_option("-o,--output", args->output, "Output file (written only when it passes; never the input)")->required();
+  clean->add_option("-o,--output", args->output,
+                    "Output file (written only when it passes; never the input). .jpg/.jpeg ask for JPEG, .png "
+                    "for PNG (a format the profile does not accept is exit 2); another name takes the "
+                    "profile's format")
+      ->required();
   clean->add_option("--profile,-p", args->profile, "Signature profile id or JSON file (default cn-signature)");
   clean->add_option("--rotate", args->rotate, "Force a clockwise turn (0, 90, 180, 270) instead of detecting it")
       ->check(CLI::IsMember({0, 90, 180, 270}));
@@ -106,7 +110,8 @@ Command add_signature_command(CLI::App& root) {
                     "paper edges (red) and the ink box (green); the final placement below");
   clean->add_flag("--deskew", args->deskew,
                   "Straighten writing whose baseline tilts by 1° to 14.5° (found from the ink's projection profile)");
-  clean->add_flag("--transparent", args->transparent, "PNG output with transparent paper");
+  clean->add_flag("--transparent", args->transparent,
+                  "PNG output with transparent paper (name the output .png; the profile must accept PNG)");
   clean->add_flag("--json", args->json, "Print the JSON report (before, after, output, changes)");
   add_lang_option(*clean, args->lang);
   CLI::App* bin = app->add_subcommand("binarize", "Write the binarization alone: 8-bit PNG, ink 0, paper 255, input size");
@@ -161,6 +166,7 @@ Command add_signature_command(CLI::App& root) {
       SignatureOptions o;
       if (args->rotate >= 0) o.rotate = args->rotate;
       o.transparent = args->transparent;
+      o.format = format_for_output_name(args->output);
       o.annotate = !args->annotate.empty();
       o.deskew = args->deskew;
       SignatureResult res = engine->clean_signature(in.bytes, *profile, o, args->input);

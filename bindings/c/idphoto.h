@@ -121,7 +121,9 @@ IDPHOTO_C_API idphoto_status idphoto_photo_check(const idphoto_engine *engine, c
 /* Crops, levels, resamples, optionally replaces the background and encodes data into a photo that
  * meets profile (NULL: the default photo profile), then re-checks it. options_json: NULL or an object
  * {"background": "keep" | "white" | "blue" | "red" | "#rrggbb", "output_name": str (echoed as
- * "output")}. The report JSON is the CLI's `fix --json` object ("before", "after", "output", "fix");
+ * "output"), "format": "jpeg" | "png" (absent: JPEG when the profile allows it)}. A format the
+ * profile does not accept gives IDPHOTO_OK and a report with verdict error whose error is
+ * IDPHOTO_ERR_INVALID_ARGUMENT, decided before decoding. The report JSON is the CLI's `fix --json` object ("before", "after", "output", "fix");
  * the verdict is pass only when an output exists and its re-check passes; the new file's bytes are
  * idphoto_report_output (none when the fix was refused). */
 IDPHOTO_C_API idphoto_status idphoto_photo_fix(const idphoto_engine *engine, const uint8_t *data,
@@ -142,7 +144,11 @@ IDPHOTO_C_API idphoto_status idphoto_signature_check(const idphoto_engine *engin
 /* Turns a photographed or scanned signature into black ink on white, centred on the profile's
  * canvas and encoded per profile, then re-checks it. options_json: NULL or an object
  * {"rotate": 0 | 90 | 180 | 270 (a forced clockwise turn; absent: detected), "transparent": bool
- * (PNG with transparent paper), "deskew": bool (straighten a baseline tilted by 1° to 14.5°)}. The
+ * (PNG with transparent paper), "deskew": bool (straighten a baseline tilted by 1° to 14.5°),
+ * "format": "jpeg" | "png" (absent: JPEG when the profile allows it, PNG when transparent)}.
+ * Transparent paper or a format the profile does not accept (transparent under the JPEG-only
+ * cn-signature) gives IDPHOTO_OK and a report with verdict error whose error is
+ * IDPHOTO_ERR_INVALID_ARGUMENT, decided before decoding. The
  * report JSON is the CLI's `signature clean --json` object
  * ("before", "after", "output", "clean"); the verdict is pass only when an output was made and its
  * re-check passes; the made file's bytes are idphoto_report_output (present whenever one was made,

@@ -240,19 +240,22 @@ std::optional<std::string> parse_call_options(const char* text, const char* what
   return std::nullopt;
 }
 
-// {"background": "keep|white|blue|red|#rrggbb", "output_name": str}; unknown keys are errors.
+// {"background": "keep|white|blue|red|#rrggbb", "output_name": str, "format": "jpeg|png"}; unknown
+// keys are errors.
 std::optional<std::string> parse_fix_options(const char* text, idphoto::FixOptions& o) {
   return parse_call_options(text, "fix", [&](const std::string& key, const nlohmann::json& v)
                                               -> std::optional<std::string> {
     if (!v.is_string()) return "\"" + key + "\" must be a string";
     if (key == "background") o.background = v.get<std::string>();
     else if (key == "output_name") o.output_name = v.get<std::string>();
-    else return "unknown fix option \"" + key + "\" (known: background, output_name)";
+    else if (key == "format") o.format = v.get<std::string>();
+    else return "unknown fix option \"" + key + "\" (known: background, output_name, format)";
     return std::nullopt;
   });
 }
 
-// {"rotate": 0|90|180|270, "transparent": bool, "deskew": bool}; unknown keys are errors.
+// {"rotate": 0|90|180|270, "transparent": bool, "deskew": bool, "format": "jpeg|png"}; unknown keys
+// are errors.
 std::optional<std::string> parse_clean_options(const char* text, idphoto::SignatureOptions& o) {
   return parse_call_options(text, "clean", [&](const std::string& key, const nlohmann::json& v)
                                                 -> std::optional<std::string> {
@@ -266,8 +269,11 @@ std::optional<std::string> parse_clean_options(const char* text, idphoto::Signat
     } else if (key == "deskew") {
       if (!v.is_boolean()) return "\"deskew\" must be true or false";
       o.deskew = v.get<bool>();
+    } else if (key == "format") {
+      if (!v.is_string()) return "\"format\" must be a string";
+      o.format = v.get<std::string>();
     } else {
-      return "unknown clean option \"" + key + "\" (known: rotate, transparent, deskew)";
+      return "unknown clean option \"" + key + "\" (known: rotate, transparent, deskew, format)";
     }
     return std::nullopt;
   });

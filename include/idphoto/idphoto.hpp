@@ -213,6 +213,9 @@ struct FixResult {
 struct SignatureOptions {
   std::optional<int> rotate;  // clockwise quarter turn 0|90|180|270 forced; none: detected
   bool transparent = false;   // PNG output with transparent paper (when the profile allows PNG)
+  std::string format;         // "jpeg" | "png"; empty: JPEG when the profile allows it, else its first
+                              // format (PNG when transparent). A format or transparency the profile
+                              // does not allow is invalid_argument, found before any decoding.
   bool annotate = false;      // also draw the ink box, removed lines and the placement (PNG)
   bool deskew = false;        // straighten a baseline tilted by 1°..14.5° (projection profile)
 };

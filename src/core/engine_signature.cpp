@@ -120,6 +120,19 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     res.before = wrong_kind(input_name, profile);
     return res;
   }
+  // The output's format is settled before any work: a requested format the profile refuses, or
+  // transparent paper in a JPEG, is the caller's error, not a cleaned file that fails its re-check.
+  auto format_r = output_format(profile.data(), options.transparent ? "png" : options.format, "signature clean");
+  if (options.transparent && !options.format.empty() && options.format != "png")
+    format_r = Error{ErrorCode::invalid_argument, "transparent paper needs PNG output, not " + options.format};
+  else if (!format_r && options.transparent)
+    format_r = Error{ErrorCode::invalid_argument, "transparent paper needs PNG output: " + format_r.error().message};
+  if (!format_r) {
+    res.before = start_report(input_name, profile);
+    res.before.error = format_r.error();
+    return res;
+  }
+  const std::string fmt = *format_r;
   try {
     // One decode and, for an input that needs no turn or straightening, one analysis serve both the
     // "before" report (the input as uploaded, as check_signature judges it) and the cleaning.
@@ -212,11 +225,6 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
                                std::to_string(spec.height) + " 白底画布",
                            "Placed black on white, centred on a " + std::to_string(spec.width) +
                                "×" + std::to_string(spec.height) + " canvas"});
-    std::string fmt = "jpeg";
-    if (auto allowed = param(profile, "signature.file.format", "allowed");
-        allowed.is_array() && !allowed.empty() && allowed[0].is_string())
-      fmt = allowed[0].get<std::string>();
-    if (options.transparent) fmt = "png";
     if (fmt == "png") {
       auto png = signature::encode_png(canvas, options.transparent);
       if (!png) {
@@ -237,7 +245,6 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
         return res;
       }
       res.output = std::move(jpg->bytes);
-      fmt = "jpeg";
     }
     res.output_format = fmt;
     res.after = check_signature(res.output, profile, input_name);

@@ -40,8 +40,6 @@ struct FixParams {
   int out_w = 0, out_h = 0;
   std::size_t min_bytes = 0, max_bytes = 0;
   std::optional<int> dpi;
-  std::string format = "jpeg";
-  std::vector<std::string> allowed_formats;  // empty: any
   GeometryBands bands;
   bool extend_background = true;  // may plain background be extended past the photo's edge
   double max_extend = 0.2;        // at most this share of the crop height/width on any side
@@ -80,15 +78,6 @@ Result<FixParams> fix_params(const Profile& profile) {
   if (const auto d = range_of(checks, "photo.image.dpi", "range")) {
     if (d->lo) p.dpi = static_cast<int>(std::lround(*d->lo));
     else if (d->hi) p.dpi = static_cast<int>(std::lround(*d->hi));
-  }
-  if (checks.contains("photo.file.format") && checks["photo.file.format"].contains("allowed")) {
-    const auto& a = checks["photo.file.format"]["allowed"];
-    bool jpeg = false;
-    for (const auto& s : a) {
-      jpeg = jpeg || s == "jpeg";
-      if (s.is_string()) p.allowed_formats.push_back(s.get<std::string>());
-    }
-    if (!jpeg && !a.empty()) p.format = a[0].get<std::string>();
   }
   GeometryBands& g = p.bands;
   g.out_width = p.out_w;
@@ -260,22 +249,14 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     return finish();
   }
   const std::optional<cv::Scalar> colour = *colour_r;
-  const std::string format = options.format.empty() ? P.format : options.format;
+  auto format_r = output_format(profile.data(), options.format, "fix");
+  if (!format_r) {
+    r.output_format = options.format;
+    r.before.error = format_r.error();
+    return finish();
+  }
+  const std::string format = *format_r;
   r.output_format = format;
-  if (format != "jpeg" && format != "png") {
-    r.before.error = Error{ErrorCode::invalid_argument,
-                           (options.format.empty() ? "profile '" + profile.id() + "' asks for " : "format '") + format +
-                               (options.format.empty() ? " output" : "'") + "; fix writes JPEG or PNG"};
-    return finish();
-  }
-  if (!P.allowed_formats.empty() &&
-      std::find(P.allowed_formats.begin(), P.allowed_formats.end(), format) == P.allowed_formats.end()) {
-    std::string list;
-    for (const auto& f : P.allowed_formats) list += (list.empty() ? "" : ", ") + f;
-    r.before.error = Error{ErrorCode::invalid_argument, "profile '" + profile.id() + "' accepts " + list + ", not " +
-                                                            format + ": write a file of an accepted format"};
-    return finish();
-  }
 
   try {
     // 1. Decode as check does (analysis::decode_options: the smallest DCT scale keeping ≥ 600 px).

@@ -364,4 +364,33 @@ double faces_down_to(const ProfileData& d) {
   return std::max(0.0, share);
 }
 
+std::vector<std::string> allowed_formats(const ProfileData& d) {
+  for (const auto& check : d.checks) {
+    const std::string_view id = check.first->id;
+    if (id == "photo.file.format" || id == "signature.file.format") return check.second.strings("allowed");
+  }
+  return {};
+}
+
+Result<std::string> output_format(const ProfileData& d, const std::string& requested, std::string_view tool) {
+  const std::vector<std::string> allowed = allowed_formats(d);
+  std::string format = requested;
+  if (format.empty())
+    format = allowed.empty() || std::find(allowed.begin(), allowed.end(), "jpeg") != allowed.end() ? "jpeg"
+                                                                                                    : allowed.front();
+  if (format != "jpeg" && format != "png")
+    return Error{ErrorCode::invalid_argument,
+                 (requested.empty() ? "profile '" + d.id + "' asks for " + format + " output"
+                                    : "format '" + format + "'") +
+                     "; " + std::string(tool) + " writes JPEG or PNG"};
+  if (!requested.empty() && !allowed.empty() &&
+      std::find(allowed.begin(), allowed.end(), format) == allowed.end()) {
+    std::string list;
+    for (const auto& f : allowed) list += (list.empty() ? "" : ", ") + f;
+    return Error{ErrorCode::invalid_argument, "profile '" + d.id + "' accepts " + list + ", not " + format +
+                                                  ": write a file of an accepted format"};
+  }
+  return format;
+}
+
 }  // namespace idphoto

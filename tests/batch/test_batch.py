@@ -102,6 +102,21 @@ class Batch(unittest.TestCase):
         self.assertIn(f"{passed} passed, {3 - passed} failed, 5 unreadable", out)
         self.assertIn("photo.file.size", out)
 
+    def test_dangling_symlink_is_reported_not_skipped(self):
+        # A folder walk used to leave a symbolic link to a missing file out in silence: the batch said
+        # "Checked N files" with one file fewer than the folder lists.
+        link = os.path.join(self.root, "class-b", "moved.jpg")
+        os.symlink(os.path.join("gone", "away.jpg"), link)
+        rep = self.report_path("links.jsonl")
+        code, out, err = run(self.root, "--report", rep)
+        self.assertEqual(code, 3, err)
+        lines = {r["input"]: r for r in jsonl(rep)}
+        self.assertEqual(set(lines), set(self.expect) | {link})
+        self.assertEqual(lines[link]["verdict"], "error")
+        self.assertEqual(lines[link]["error"]["code"], "io_error")
+        self.assertIn("symbolic link to a missing file ('gone/away.jpg')", lines[link]["error"]["message"])
+        self.assertIn("6 unreadable", out)
+
     def test_csv_columns(self):
         rep = self.report_path("out.csv")
         code, _, err = run(self.root, "--report", rep)

@@ -251,6 +251,13 @@ static void test_check(const char *sample, const char *source) {
   EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_UNSUPPORTED_FORMAT);
   EXPECT(idphoto_report_output(r, &out_size) == NULL && out_size == 0);
   idphoto_report_free(r);
+  /* "format": a PNG under the JPEG-only cn-1inch is refused before decoding; a number is bad options. */
+  EXPECT(idphoto_photo_fix(e, junk, sizeof junk - 1, NULL, "junk", "{\"format\": \"png\"}", &r) == IDPHOTO_OK);
+  EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+  EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(idphoto_report_json(r), "accepts jpeg, not png") != NULL);
+  idphoto_report_free(r);
+  EXPECT(idphoto_photo_fix(e, bytes, size, NULL, "x", "{\"format\": 1}", &r) == IDPHOTO_ERR_INVALID_ARGUMENT);
   if (source) {
     size_t src_size = 0;
     uint8_t *src = read_all(source, &src_size);
@@ -286,7 +293,7 @@ static void test_signature(const char *photo, const char *signature) {
   static const char *const bad_options[] = {"{\"rotate\": 45}", "{\"rotate\": \"90\"}",
                                             "{\"rotate\": 90.5}", "{\"transparent\": 1}",
                                             "{\"colour\": \"black\"}", "{\"deskew\": \"yes\"}",
-                                            "[1]", "{"};
+                                            "{\"format\": 1}", "[1]", "{"};
   const char *sig_json = "{\"id\": \"my-sig\", \"extends\": \"cn-signature\"}";
   const char *photo_json = "{\"id\": \"my-photo\", \"extends\": \"cn-1inch\"}";
   size_t i;
@@ -407,14 +414,44 @@ static void test_signature(const char *photo, const char *signature) {
       }
     }
     idphoto_report_free(r);
-    EXPECT(idphoto_signature_clean(e, bytes, size, my_sig, signature, "{\"transparent\": true, \"rotate\": 0}", &r) ==
-           IDPHOTO_OK);
+    /* cn-signature takes JPEG only: transparent paper, or a PNG asked for, is refused before any
+       decoding (verdict error, invalid_argument, no output), not made and then failed. */
     {
-      const uint8_t *o = idphoto_report_output(r, &out_size);
-      EXPECT(o != NULL && out_size > 8 && memcmp(o, "\x89PNG", 4) == 0);
-      EXPECT(strstr(idphoto_report_json(r), "\"output\":\"png\"") != NULL);
+      static const char *const refused[] = {"{\"transparent\": true}", "{\"format\": \"png\"}",
+                                            "{\"format\": \"gif\"}"};
+      for (i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
+        out_size = 9;
+        EXPECT(idphoto_signature_clean(e, bytes, size, my_sig, signature, refused[i], &r) == IDPHOTO_OK && r != NULL);
+        EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_ERROR);
+        EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_INVALID_ARGUMENT);
+        EXPECT(idphoto_report_output(r, &out_size) == NULL && out_size == 0);
+        EXPECT(strstr(idphoto_report_json(r), i == 2 ? "JPEG or PNG" : "accepts jpeg, not png") != NULL);
+        idphoto_report_free(r);
+      }
     }
-    idphoto_report_free(r);
+    /* A profile that also takes PNG: transparent paper gives a PNG whose re-check passes. */
+    {
+      idphoto_profile *sig_png = NULL;
+      const char *sig_png_json = "{\"id\": \"my-sig-png\", \"extends\": \"cn-signature\", \"checks\": "
+                                 "{\"signature.file.format\": {\"allowed\": [\"jpeg\", \"png\"]}}}";
+      EXPECT(idphoto_profile_load_json(sig_png_json, strlen(sig_png_json), &sig_png) == IDPHOTO_OK);
+      EXPECT(idphoto_signature_clean(e, bytes, size, sig_png, signature, "{\"transparent\": true, \"rotate\": 0}",
+                                     &r) == IDPHOTO_OK);
+      {
+        const uint8_t *o = idphoto_report_output(r, &out_size);
+        EXPECT(o != NULL && out_size > 8 && memcmp(o, "\x89PNG", 4) == 0);
+        EXPECT(strstr(idphoto_report_json(r), "\"output\":\"png\"") != NULL);
+        EXPECT(idphoto_report_verdict(r) == IDPHOTO_VERDICT_PASS);
+      }
+      idphoto_report_free(r);
+      /* ... and transparent paper in a JPEG asked for by name is refused. */
+      EXPECT(idphoto_signature_clean(e, bytes, size, sig_png, signature,
+                                     "{\"transparent\": true, \"format\": \"jpeg\"}", &r) == IDPHOTO_OK);
+      EXPECT(idphoto_report_error(r) == IDPHOTO_ERR_INVALID_ARGUMENT);
+      EXPECT(strstr(idphoto_report_json(r), "transparent paper needs PNG output, not jpeg") != NULL);
+      idphoto_report_free(r);
+      idphoto_profile_free(sig_png);
+    }
   }
   idphoto_profile_free(cn1);
   idphoto_profile_free(my_photo);

@@ -206,6 +206,18 @@ class Cli(unittest.TestCase):
         code, out, _ = run("check", self.dir, "--json")
         self.assertEqual(code, 3)
         self.assertIn("directory", json.loads(out)["error"]["message"])
+        # Each reason a path cannot be opened is named; it used to be "no such file" for all of them.
+        sample = write(self.dir, "a.jpg", b"\xff\xd8\xff")
+        os.symlink("elsewhere.jpg", os.path.join(self.dir, "dangling.jpg"))
+        os.symlink("loop.jpg", os.path.join(self.dir, "loop.jpg"))
+        for name, says in (("dangling.jpg", "symbolic link to a missing file ('elsewhere.jpg')"),
+                           ("loop.jpg", "Too many levels of symbolic links"),
+                           (os.path.join("a.jpg", "b.jpg"), "Not a directory"),
+                           ("x" * 300 + ".jpg", "File name too long")):
+            code, out, _ = run("check", os.path.join(self.dir, name), "--json")
+            self.assertEqual(code, 3, name)
+            self.assertIn(says, json.loads(out)["error"]["message"], name)
+        self.assertTrue(os.path.exists(sample))
 
     def test_text_file_exit_3_naming_text(self):
         p = write(self.dir, "notes.jpg", TEXT_BYTES)

@@ -53,11 +53,13 @@ class FixCli(unittest.TestCase):
         d = shared_data(self)
         src = os.path.join(self.tmp, "in.jpg")
         shutil.copy(os.path.join(d, "faces/deepface/img30.jpg"), src)
-        before = open(src, "rb").read()
+        with open(src, "rb") as f:
+            before = f.read()
         code, _, stderr = run("fix", src, "-o", src)
         self.assertEqual(code, 2)
         self.assertIn("input", stderr)
-        self.assertEqual(open(src, "rb").read(), before)
+        with open(src, "rb") as f:
+            self.assertEqual(f.read(), before)
 
     def test_passing_fix_that_cannot_be_saved_says_so(self):
         # It used to print "Passed; saved: <path>" beside the write error, and --json an output-less pass.
@@ -170,6 +172,41 @@ class FixCli(unittest.TestCase):
         code, stdout, stderr = run("fix", os.path.join(d, "faces/deepface/img30.jpg"), "-o", out2)
         self.assertEqual(code, 2, stdout + stderr)
         self.assertFalse(os.path.exists(out2))
+
+    def test_signature_clean_writes_the_format_its_name_asks_for(self):
+        # `signature clean X -o sig.png` under cn-signature (JPEG only) used to write JPEG bytes into
+        # sig.png, and `--transparent` made a PNG that failed its own re-check (exit 1, "no output
+        # written"). Both are now usage errors decided before any cleaning.
+        d = shared_data(self)
+        src = os.path.join(d, "signatures/mapo80_sigver_sigcomp2011/004_forg/0105004_03.png")
+        for out, extra, says in (("sig.png", [], "accepts jpeg, not png"),
+                                 ("sig.png", ["--transparent"], "transparent paper needs PNG output"),
+                                 ("sig.jpg", ["--transparent"], "transparent paper needs PNG output, not jpeg")):
+            code, stdout, stderr = run("signature", "clean", src, "-o", os.path.join(self.tmp, out), "--json", *extra)
+            self.assertEqual(code, 2, out + str(extra) + stdout + stderr)
+            j = json.loads(stdout)
+            self.assertEqual((j["verdict"], j["error"]["code"]), ("error", "invalid_argument"))
+            self.assertIn(says, j["error"]["message"])
+            self.assertEqual(os.listdir(self.tmp), [])
+        # A JPEG name (any case) or another name: the profile's JPEG, which passes.
+        for out in ("sig.JPG", "sig.upload"):
+            code, stdout, stderr = run("signature", "clean", src, "-o", os.path.join(self.tmp, out))
+            self.assertEqual(code, 0, stdout + stderr)
+            with open(os.path.join(self.tmp, out), "rb") as f:
+                self.assertEqual(f.read(3), b"\xff\xd8\xff")
+        # A profile that also takes PNG: .png and --transparent give PNGs that pass, alpha included.
+        prof = os.path.join(self.tmp, "sig-png.json")
+        with open(prof, "w") as f:
+            json.dump({"id": "sig-png", "extends": "cn-signature",
+                       "checks": {"signature.file.format": {"allowed": ["jpeg", "png"]}}}, f)
+        for out, extra, colour_type in (("a.png", [], 0), ("b.png", ["--transparent"], 4)):
+            code, stdout, stderr = run("signature", "clean", src, "-o", os.path.join(self.tmp, out),
+                                       "--profile", prof, *extra)
+            self.assertEqual(code, 0, stdout + stderr)
+            with open(os.path.join(self.tmp, out), "rb") as f:
+                data = f.read()
+            self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertEqual(data[25], colour_type)  # IHDR colour type: 0 grey, 4 grey + alpha
 
 
 if __name__ == "__main__":

@@ -287,12 +287,20 @@ class Engine:
         return f
 
     def fix_photo(self, source, profile: Union[None, str, Profile] = None,
-                  background: Optional[str] = None, input_name: Optional[str] = None) -> Report:
-        """Fixes a photo into the profile; Report.output holds the new file's bytes."""
+                  background: Optional[str] = None, input_name: Optional[str] = None,
+                  format: Optional[str] = None) -> Report:
+        """Fixes a photo into the profile; Report.output holds the new file's bytes. format: "jpeg"
+        or "png" (None: JPEG when the profile allows it); one the profile refuses is a report with
+        verdict "error" (invalid_argument), decided before the photo is decoded."""
         f = self._optional("idphoto_photo_fix")
         data, name = _input(source, input_name)
         prof = self._profile(profile, "photo")
-        opts = _json.dumps({"background": background}).encode() if background else None
+        opts_d: Dict[str, Any] = {}
+        if background:
+            opts_d["background"] = background
+        if format:
+            opts_d["format"] = format
+        opts = _json.dumps(opts_d).encode() if opts_d else None
         out = ctypes.c_void_p()
         return self._report(f(self._h, data, len(data), prof._h, os.fsencode(name), opts,
                               ctypes.byref(out)), out)
@@ -310,10 +318,14 @@ class Engine:
 
     def clean_signature(self, source, profile: Union[None, str, Profile] = None,
                         rotate: Optional[int] = None, transparent: bool = False,
-                        deskew: bool = False, input_name: Optional[str] = None) -> Report:
+                        deskew: bool = False, input_name: Optional[str] = None,
+                        format: Optional[str] = None) -> Report:
         """Turns a photographed or scanned signature into black ink on white on the profile's canvas
         and re-checks it. rotate: a forced clockwise turn (0, 90, 180, 270; None: detected);
-        transparent: PNG with transparent paper; deskew: straighten a baseline tilted by 1°..14.5°.
+        transparent: PNG with transparent paper; deskew: straighten a baseline tilted by 1°..14.5°;
+        format: "jpeg" or "png" (None: JPEG when the profile allows it, PNG when transparent). A
+        format or transparent paper the profile does not accept is a report with verdict "error"
+        (invalid_argument), decided before the image is decoded.
         Report.output holds the made file's bytes (also
         when its re-check fails; verdict "pass" only when it passes). .json is the CLI's
         `signature clean --json` object."""
@@ -327,6 +339,8 @@ class Engine:
             opts["transparent"] = True
         if deskew:
             opts["deskew"] = True
+        if format:
+            opts["format"] = format
         out = ctypes.c_void_p()
         return self._report(f(self._h, data, len(data), prof._h, os.fsencode(name),
                               _json.dumps(opts).encode() if opts else None, ctypes.byref(out)),

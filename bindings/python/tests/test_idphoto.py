@@ -199,6 +199,10 @@ def test_fix_photo_output_passes_its_recheck(engine, shared_data):
     with pytest.raises(idphoto.IdphotoError) as e:
         engine.fix_photo(b"x", profile="cn-signature")
     assert e.value.status == idphoto.ERR_BAD_PROFILE
+    # A PNG asked of the JPEG-only cn-1inch: refused before decoding, no output.
+    png = engine.fix_photo(b"x", format="png")
+    assert png.verdict == "error" and png.output is None
+    assert png.error["code"] == "invalid_argument" and "accepts jpeg, not png" in png.error["message"]
 
 
 def test_number_overflow_in_profile_is_bad_profile():

@@ -96,8 +96,17 @@ def test_clean_options(engine, signatures):
     with pytest.raises(idphoto.IdphotoError) as e:
         engine.clean_signature(signatures[0], rotate=45)
     assert e.value.status == idphoto.ERR_INVALID_ARGUMENT and "rotate" in e.value.message
-    png = engine.clean_signature(signatures[0], transparent=True)
+    # cn-signature takes JPEG only: transparent paper or a PNG asked for is refused up front.
+    for kw in ({"transparent": True}, {"format": "png"}):
+        refused = engine.clean_signature(signatures[0], **kw)
+        assert refused.verdict == "error" and refused.output is None
+        assert refused.error["code"] == "invalid_argument" and "accepts jpeg, not png" in refused.error["message"]
+    takes_png = idphoto.Profile.from_json('{"id": "sig-png", "extends": "cn-signature", "checks": '
+                                          '{"signature.file.format": {"allowed": ["jpeg", "png"]}}}')
+    png = engine.clean_signature(signatures[0], profile=takes_png, transparent=True)
     assert png.data["output"] == "png" and png.output[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.verdict == "pass"
+    assert engine.clean_signature(signatures[0], profile=takes_png, format="png").output[:4] == b"\x89PNG"
     # A forced quarter turn of an upright scan: the ink box turns too, and the clean says so.
     turned = engine.clean_signature(signatures[0], rotate=90)
     assert any("90" in c["en"] for c in turned.data["clean"]["changes"])
