@@ -75,9 +75,14 @@ Result<FixParams> fix_params(const Profile& profile) {
   } else {
     p.max_bytes = 100u * 1024 * 1024;
   }
-  if (const auto d = range_of(checks, "photo.image.dpi", "range")) {
-    if (d->lo) p.dpi = static_cast<int>(std::lround(*d->lo));
-    else if (d->hi) p.dpi = static_cast<int>(std::lround(*d->hi));
+  if (const auto d = range_of(checks, "photo.image.dpi", "range"); d && (d->lo || d->hi)) {
+    // The density the output records: the range's low end (else its high end), as a whole dpi that
+    // a JFIF header (16 bits) can hold.
+    const double v = d->lo ? *d->lo : *d->hi;
+    if (!(v >= 0.5 && v < 65535.5))
+      return Error{ErrorCode::bad_profile, "profile '" + profile.id() + "' asks for " + num(v, "%g") +
+                                               " dpi; a fixed photo records 1 to 65535 dpi"};
+    p.dpi = static_cast<int>(std::lround(v));
   }
   GeometryBands& g = p.bands;
   g.out_width = p.out_w;

@@ -266,6 +266,29 @@ TEST_CASE("unreadable input is an error, not a refusal") {
   CHECK(r.output.empty());
 }
 
+TEST_CASE("a profile whose DPI no file can record is bad_profile before decoding, not a file-size refusal") {
+  // 70000 dpi used to reach the encoder and come back as "Cannot encode into the required file size".
+  const std::vector<std::uint8_t> junk = {'h', 'e', 'l', 'l', 'o'};
+  for (const char* dpi : {"[70000, 70000]", "[0.4, 0.4]", "[-3, null]", "[null, 1e300]"}) {
+    CAPTURE(dpi);
+    auto p = Profile::from_json(std::string(R"({"id": "odd-dpi", "extends": "cn-1inch", "checks": )") +
+                                R"({"photo.image.dpi": {"range": )" + dpi + "}}}");
+    if (!p) {  // the loader itself may refuse a value; then it names it
+      CHECK(p.error().code == ErrorCode::bad_profile);
+      continue;
+    }
+    const FixResult r = engine().fix_photo(junk, *p, {}, "junk.txt");
+    REQUIRE(r.before.error);
+    CHECK(r.before.error->code == ErrorCode::bad_profile);
+    CHECK(r.before.error->message.find("dpi") != std::string::npos);
+  }
+  auto ok = Profile::from_json(R"({"id": "ok-dpi", "extends": "cn-1inch", "checks": {"photo.image.dpi": {"range": [65535, null]}}})");
+  REQUIRE(ok);
+  const FixResult r = engine().fix_photo(junk, *ok, {}, "junk.txt");
+  REQUIRE(r.before.error);
+  CHECK(r.before.error->code == ErrorCode::unsupported_format);  // the junk, not the profile
+}
+
 TEST_CASE("PNG output: a profile that accepts PNG gets a PNG with pHYs DPI that passes check with that profile") {
   const auto data = test::shared_data();
   if (!data) return;
