@@ -78,6 +78,11 @@ Report wrong_kind(std::string_view name, const Profile& profile) {
   return r;
 }
 
+// The canvas clean lays a signature on: a profile asking for more (a 100000 px square took 14 GB and
+// over a minute) or for too little room to hold legible ink is bad_profile.
+constexpr int kMinCanvasSide = 16;
+constexpr int kMaxCanvasSide = 10000;
+
 nlohmann::json param(const Profile& p, const char* check, const char* name) {
   const auto& c = p.data().merged.at("checks");
   if (!c.contains(check) || !c[check].contains(name)) return nullptr;
@@ -127,12 +132,25 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     format_r = Error{ErrorCode::invalid_argument, "transparent paper needs PNG output, not " + options.format};
   else if (!format_r && options.transparent)
     format_r = Error{ErrorCode::invalid_argument, "transparent paper needs PNG output: " + format_r.error().message};
-  if (!format_r) {
+  const auto refuse = [&](Error e) {
     res.before = start_report(input_name, profile);
-    res.before.error = format_r.error();
+    res.before.error = std::move(e);
     return res;
-  }
+  };
+  if (!format_r) return refuse(format_r.error());
   const std::string fmt = *format_r;
+  const double canvas_w = clamp_to(param(profile, "signature.image.dimensions", "width"), 450);
+  const double canvas_h = clamp_to(param(profile, "signature.image.dimensions", "height"),
+                                   std::round(std::min(canvas_w, 1e9) / 3.0));
+  if (!(canvas_w >= kMinCanvasSide && canvas_h >= kMinCanvasSide && canvas_w <= kMaxCanvasSide &&
+        canvas_h <= kMaxCanvasSide)) {
+    char size[64];
+    std::snprintf(size, sizeof size, "%g × %g", canvas_w, canvas_h);
+    return refuse(Error{ErrorCode::bad_profile, "profile '" + profile.id() + "' asks for a " + size +
+                                                    " px signature image; each side must be " +
+                                                    std::to_string(kMinCanvasSide) + " to " +
+                                                    std::to_string(kMaxCanvasSide) + " px"});
+  }
   try {
     // One decode and, for an input that needs no turn or straightening, one analysis serve both the
     // "before" report (the input as uploaded, as check_signature judges it) and the cleaning.
@@ -161,9 +179,8 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
       return res;
     }
     signature::CanvasSpec spec;
-    spec.width = int(clamp_to(param(profile, "signature.image.dimensions", "width"), 450));
-    spec.height = int(clamp_to(param(profile, "signature.image.dimensions", "height"),
-                               std::round(spec.width / 3.0)));
+    spec.width = static_cast<int>(canvas_w);
+    spec.height = static_cast<int>(canvas_h);
     const auto margins = param(profile, "signature.layout.margins", "range");
     if (margins.is_array() && margins[0].is_number() && margins[1].is_number())
       spec.margin = (margins[0].get<double>() + margins[1].get<double>()) / 2;

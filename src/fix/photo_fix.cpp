@@ -35,6 +35,10 @@ std::string num(double v, const char* f = "%.1f") {
   return b;
 }
 
+// The largest output side a profile may ask for (ID photos are a few hundred pixels; a source large
+// enough for more would be refused anyway, as no fix upscales).
+constexpr int kMaxOutputSide = 10000;
+
 // What the fix needs from the profile.
 struct FixParams {
   int out_w = 0, out_h = 0;
@@ -64,11 +68,21 @@ Result<FixParams> fix_params(const Profile& profile) {
   FixParams p;
   const auto w = range_of(checks, "photo.image.dimensions", "width");
   const auto h = range_of(checks, "photo.image.dimensions", "height");
-  p.out_w = fx.contains("width") ? fx["width"].get<int>() : (w && w->lo ? static_cast<int>(*w->lo) : 0);
-  p.out_h = fx.contains("height") ? fx["height"].get<int>() : (h && h->lo ? static_cast<int>(*h->lo) : 0);
-  if (p.out_w <= 0 || p.out_h <= 0)
+  // Read as numbers first: a value beyond int (1e300) must be refused, not cast.
+  const auto side = [&](const char* key, const std::optional<Range>& r) {
+    if (fx.contains(key) && fx[key].is_number()) return fx[key].get<double>();
+    return r && r->lo ? *r->lo : 0.0;
+  };
+  const double out_w = side("width", w), out_h = side("height", h);
+  if (out_w <= 0 || out_h <= 0)
     return Error{ErrorCode::bad_profile,
                  "profile '" + profile.id() + "' gives no output size (photo.image.dimensions or fix.width/height)"};
+  if (!(out_w <= kMaxOutputSide && out_h <= kMaxOutputSide))
+    return Error{ErrorCode::bad_profile, "profile '" + profile.id() + "' asks for a " + num(out_w, "%g") + " × " +
+                                             num(out_h, "%g") + " px photo; each side may be at most " +
+                                             std::to_string(kMaxOutputSide) + " px"};
+  p.out_w = static_cast<int>(out_w);
+  p.out_h = static_cast<int>(out_h);
   if (const auto kb = range_of(checks, "photo.file.size", "kb")) {
     if (kb->lo) p.min_bytes = static_cast<std::size_t>(std::ceil(*kb->lo * 1024));
     p.max_bytes = kb->hi ? static_cast<std::size_t>(std::floor(*kb->hi * 1024)) : 100u * 1024 * 1024;

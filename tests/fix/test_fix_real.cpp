@@ -266,7 +266,7 @@ TEST_CASE("unreadable input is an error, not a refusal") {
   CHECK(r.output.empty());
 }
 
-TEST_CASE("a profile whose DPI no file can record is bad_profile before decoding, not a file-size refusal") {
+TEST_CASE("a profile whose DPI or output size no file can have is bad_profile before decoding") {
   // 70000 dpi used to reach the encoder and come back as "Cannot encode into the required file size".
   const std::vector<std::uint8_t> junk = {'h', 'e', 'l', 'l', 'o'};
   for (const char* dpi : {"[70000, 70000]", "[0.4, 0.4]", "[-3, null]", "[null, 1e300]"}) {
@@ -281,6 +281,17 @@ TEST_CASE("a profile whose DPI no file can record is bad_profile before decoding
     REQUIRE(r.before.error);
     CHECK(r.before.error->code == ErrorCode::bad_profile);
     CHECK(r.before.error->message.find("dpi") != std::string::npos);
+  }
+  // An output side beyond int (1e300, which used to be cast) or beyond 10000 px: bad_profile naming it.
+  for (const char* p_json : {R"({"id": "wide", "extends": "cn-1inch", "fix": {"width": 1e300}})",
+                             R"({"id": "wide", "extends": "cn-1inch", "checks": {"photo.image.dimensions": )"
+                             R"({"width": [20000, 20000], "height": [413, 413]}}})"}) {
+    auto p = Profile::from_json(p_json);
+    REQUIRE(p);
+    const FixResult r = engine().fix_photo(junk, *p, {}, "junk.txt");
+    REQUIRE(r.before.error);
+    CHECK(r.before.error->code == ErrorCode::bad_profile);
+    CHECK(r.before.error->message.find("at most 10000 px") != std::string::npos);
   }
   auto ok = Profile::from_json(R"({"id": "ok-dpi", "extends": "cn-1inch", "checks": {"photo.image.dpi": {"range": [65535, null]}}})");
   REQUIRE(ok);

@@ -202,6 +202,30 @@ TEST_CASE("an image one pixel thin gets findings, not an internal error") {
   }
 }
 
+TEST_CASE("a profile asking for a canvas no one can use is bad_profile before any decoding") {
+  // A 100000 px square canvas took 14 GB and over a minute; 1e300 × -5 threw from OpenCV ("internal").
+  const std::vector<std::uint8_t> junk = {'h', 'e', 'l', 'l', 'o'};
+  for (const char* dims : {R"({"width": [100000, 100000], "height": [100000, 100000]})",
+                           R"({"width": [1e300, null], "height": [-5, null]})",
+                           R"({"width": [0, 0], "height": [0, 0]})", R"({"width": [450, 450], "height": [8, 8]})"}) {
+    CAPTURE(dims);
+    auto p = Profile::from_json(std::string(R"({"id": "odd-canvas", "extends": "cn-signature", "checks": )") +
+                                R"({"signature.image.dimensions": )" + dims + "}}");
+    REQUIRE(p);
+    const SignatureResult res = engine().clean_signature(junk, *p);
+    REQUIRE(res.before.error);
+    CHECK(res.before.error->code == ErrorCode::bad_profile);
+    CHECK(res.before.error->message.find("16 to 10000 px") != std::string::npos);
+    CHECK(res.output.empty());
+  }
+  // The smallest canvas allowed is laid out and judged (its KB window then refuses it), not refused.
+  auto small = Profile::from_json(R"({"id": "small", "extends": "cn-signature", "checks": )"
+                                  R"({"signature.image.dimensions": {"width": [48, 48], "height": [16, 16]}}})");
+  REQUIRE(small);
+  const SignatureResult res = engine().clean_signature(png_of(synthetic(false, false)), *small);
+  CHECK_FALSE(res.before.error);
+}
+
 TEST_CASE("a photo profile is refused for signatures and rotate forces the turn") {
   const auto bytes = png_of(synthetic(false, false));
   const Report r = engine().check_signature(bytes, Profile::builtin("cn-1inch").value());
