@@ -82,6 +82,7 @@ Report wrong_kind(std::string_view name, const Profile& profile) {
 // over a minute) or for too little room to hold legible ink is bad_profile.
 constexpr int kMinCanvasSide = 16;
 constexpr int kMaxCanvasSide = 10000;
+constexpr double kMaxMargin = 0.4;  // each side: 0.4 + 0.4 leaves the ink a fifth of the canvas
 
 nlohmann::json param(const Profile& p, const char* check, const char* name) {
   const auto& c = p.data().merged.at("checks");
@@ -151,6 +152,19 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
                                                     std::to_string(kMinCanvasSide) + " to " +
                                                     std::to_string(kMaxCanvasSide) + " px"});
   }
+  // The margin clean lays out: the middle of the profile's margin range, which must leave the ink room.
+  double margin = signature::CanvasSpec{}.margin;
+  if (const auto m = param(profile, "signature.layout.margins", "range");
+      m.is_array() && m.size() == 2 && m[0].is_number() && m[1].is_number())
+    margin = (m[0].get<double>() + m[1].get<double>()) / 2;
+  if (!(margin >= 0 && margin <= kMaxMargin)) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "' lays the signature out with a margin of %g of the side (the middle of "
+                  "signature.layout.margins); it must be 0 to %g",
+                  margin, kMaxMargin);
+    return refuse(Error{ErrorCode::bad_profile, "profile '" + profile.id() + text});
+  }
   try {
     // One decode and, for an input that needs no turn or straightening, one analysis serve both the
     // "before" report (the input as uploaded, as check_signature judges it) and the cleaning.
@@ -181,9 +195,7 @@ SignatureResult Engine::clean_signature(std::span<const std::uint8_t> bytes, con
     signature::CanvasSpec spec;
     spec.width = static_cast<int>(canvas_w);
     spec.height = static_cast<int>(canvas_h);
-    const auto margins = param(profile, "signature.layout.margins", "range");
-    if (margins.is_array() && margins[0].is_number() && margins[1].is_number())
-      spec.margin = (margins[0].get<double>() + margins[1].get<double>()) / 2;
+    spec.margin = margin;
     // A small signature in a large photo: the coarse analysis would be enlarged onto the canvas, so
     // analyse again at the size the canvas needs (as far as the file has pixels), orientation kept.
     const int full_long = std::max(decoded->width, decoded->height);

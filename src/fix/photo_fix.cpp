@@ -360,7 +360,11 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     // lists it beside whatever else stands in the way.
     cv::Mat hint;
     PersonPrior prior;
-    if (colour) {
+    // A crop lying further off the photo than its own size is refused below (fix.max_extend is at
+    // most 1); nothing is rendered from it (centring [1e300, 1e300] made OpenCV throw here).
+    const bool reachable = std::max(plan.beyond_left, plan.beyond_right) <= plan.width &&
+                           std::max(plan.beyond_top, plan.beyond_bottom) <= plan.height;
+    if (colour && reachable) {
       const auto t_plain = Clock::now();
       if (plain) {
         cv::Mat m = render(bg_mask, scale1, to_out, out_size, cv::Scalar(255), cv::INTER_AREA);

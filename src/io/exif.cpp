@@ -54,18 +54,11 @@ std::optional<double> rational(const TiffReader& r, std::size_t entry, std::uint
 
 }  // namespace
 
-std::optional<double> ExifInfo::dpi_x() const {
-  if (!x_resolution || *x_resolution <= 0) return std::nullopt;
-  if (resolution_unit == 2) return *x_resolution;
-  if (resolution_unit == 3) return *x_resolution * 2.54;
-  return std::nullopt;
-}
-
-std::optional<double> ExifInfo::dpi_y() const {
-  if (!y_resolution || *y_resolution <= 0) return std::nullopt;
-  if (resolution_unit == 2) return *y_resolution;
-  if (resolution_unit == 3) return *y_resolution * 2.54;
-  return std::nullopt;
+std::optional<std::array<double, 2>> ExifInfo::dpi() const {
+  if (!x_resolution || !y_resolution || *x_resolution <= 0 || *y_resolution <= 0) return std::nullopt;
+  if (resolution_unit != 2 && resolution_unit != 3) return std::nullopt;
+  const double k = resolution_unit == 3 ? 2.54 : 1.0;
+  return std::array<double, 2>{*x_resolution * k, *y_resolution * k};
 }
 
 std::optional<ExifInfo> parse_exif(std::span<const std::uint8_t> payload) {

@@ -1,6 +1,7 @@
 // Bounds-checked EXIF/TIFF reader: orientation and resolution from a raw APP1 payload.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -12,9 +13,9 @@ struct ExifInfo {
   std::optional<double> x_resolution;  // 0x011A, per resolution_unit
   std::optional<double> y_resolution;  // 0x011B
   int resolution_unit = 2;             // 0x0128: 1 none, 2 inch, 3 cm
-  // DPI from the resolution tags, none when absent, unit-less or non-positive.
-  std::optional<double> dpi_x() const;
-  std::optional<double> dpi_y() const;
+  // DPI (x, y) from the resolution tags; none unless both are present and positive with an inch or
+  // centimetre unit. The decoders use it when the file has no density of its own (JFIF, pHYs).
+  std::optional<std::array<double, 2>> dpi() const;
 };
 
 // payload: an APP1 body starting with "Exif\0\0", or a bare TIFF header ("II*\0" / "MM\0*").

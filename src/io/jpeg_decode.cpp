@@ -256,8 +256,8 @@ Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limi
     const double k = header.density_unit == 2 ? 2.54 : 1.0;
     out.dpi = std::array<double, 2>{header.x_density * k, header.y_density * k};
     out.dpi_source = "jfif";
-  } else if (exif && exif->dpi_x() && exif->dpi_y()) {
-    out.dpi = std::array<double, 2>{*exif->dpi_x(), *exif->dpi_y()};
+  } else if (exif && exif->dpi()) {
+    out.dpi = exif->dpi();
     out.dpi_source = "exif";
   }
   const bool swaps = out.exif_orientation >= 5;

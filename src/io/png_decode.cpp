@@ -188,8 +188,8 @@ Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limit
   // EXIF in a PNG (the eXIf chunk): orientation applied as for a JPEG, resolution when there is no pHYs.
   const std::optional<ExifInfo> exif = s.exif.empty() ? std::nullopt : parse_exif(s.exif);
   out.exif_orientation = exif ? exif->orientation : 1;
-  if (!out.dpi && exif && exif->dpi_x() && exif->dpi_y()) {
-    out.dpi = std::array<double, 2>{*exif->dpi_x(), *exif->dpi_y()};
+  if (!out.dpi && exif && exif->dpi()) {
+    out.dpi = exif->dpi();
     out.dpi_source = "exif";
   }
   out.bgr = apply_orientation(bgr, out.exif_orientation);

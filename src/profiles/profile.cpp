@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -90,6 +93,52 @@ std::string param_names(const checks::CheckDef& def) {
   return s + "note, enabled, severity";
 }
 
+// The "fix" object's keys (docs/fix.md, "Profile keys"): a number within [lo, hi] (whole when
+// whole), or true/false.
+struct FixKey {
+  const char* name;
+  bool boolean;
+  double lo, hi;
+  bool whole;
+};
+constexpr FixKey kFixKeys[] = {
+    {"width", false, 1, 10000, true},           {"height", false, 1, 10000, true},
+    {"band_inset", false, 0, 0.49, false},      {"allow_upscale", true, 0, 0, false},
+    {"extend_background", true, 0, 0, false},   {"max_extend", false, 0, 1, false},
+    {"max_extend_bottom", false, 0, 1, false},  {"min_plain_background", false, 0, 1, false},
+};
+
+std::optional<std::string> validate_fix(const json& fx) {
+  for (const auto& [k, v] : fx.items()) {
+    const std::string field = "fix." + qk(k);
+    if (k == "note") {
+      if (!v.is_string()) return field + ": expected a string, got " + type_of(v);
+      continue;
+    }
+    const auto* key = std::find_if(std::begin(kFixKeys), std::end(kFixKeys),
+                                   [&k = k](const FixKey& f) { return k == f.name; });
+    if (key == std::end(kFixKeys)) {
+      std::string names;
+      for (const auto& f : kFixKeys) names += std::string(names.empty() ? "" : ", ") + f.name;
+      return field + ": unknown key (allowed: " + names + ", note)";
+    }
+    if (v.is_null()) continue;  // removes an inherited value
+    if (key->boolean) {
+      if (!v.is_boolean()) return field + ": expected true or false, got " + v.dump();
+      continue;
+    }
+    if (!v.is_number()) return field + ": expected a number, got " + type_of(v);
+    const double d = v.get<double>();
+    if (!(d >= key->lo && d <= key->hi) || (key->whole && d != std::floor(d))) {
+      char range[96];
+      std::snprintf(range, sizeof range, "%s %g to %g", key->whole ? "a whole number" : "a number", key->lo,
+                    key->hi);
+      return field + ": expected " + range + ", got " + v.dump();
+    }
+  }
+  return std::nullopt;
+}
+
 // Structure and types of one profile document as written (before merging).
 std::optional<std::string> validate_document(const json& j) {
   if (!j.is_object()) return "profile: expected a JSON object at the root, got " + type_of(j);
@@ -123,6 +172,8 @@ std::optional<std::string> validate_document(const json& j) {
     return "extends: expected a profile id or null, got " + type_of(j["extends"]);
   if (j.contains("fix") && !j["fix"].is_object() && !j["fix"].is_null())
     return "fix: expected an object, got " + type_of(j["fix"]);
+  if (j.contains("fix") && j["fix"].is_object())
+    if (auto e = validate_fix(j["fix"])) return e;
   if (j.contains("background_colours") && !j["background_colours"].is_null()) {
     const json& b = j["background_colours"];
     if (!b.is_object())

@@ -219,6 +219,30 @@ TEST_CASE("idempotence: a fixed photo fixed again keeps its geometry within a pi
   }
 }
 
+TEST_CASE("a centring band far off the photo is refused as centring, with or without a colour change") {
+  // centring [1e300, 1e300] planned a crop 1e300 crop-widths to the side; with --background white the
+  // background mask was rendered from it and OpenCV threw ("internal: fix failed").
+  const auto data = test::shared_data();
+  if (!data) return;
+  const auto bytes = load(*data / "faces/deepface/img30.jpg");
+  for (const char* range : {"[1e300, 1e300]", "[-1e300, -1e300]", "[3, 3]"}) {
+    auto p = Profile::from_json(std::string(R"({"id": "far", "extends": "cn-1inch", "checks": )") +
+                                R"({"photo.geometry.centring": {"range": )" + range + "}}}");
+    REQUIRE(p);
+    for (const char* bg : {"keep", "white"}) {
+      CAPTURE(range);
+      CAPTURE(bg);
+      FixOptions o;
+      o.background = bg;
+      const FixResult r = engine().fix_photo(bytes, *p, o, "img30.jpg");
+      CHECK_FALSE(r.before.error);
+      CHECK(r.refused);
+      CHECK(std::any_of(r.refusal.begin(), r.refusal.end(),
+                        [](const Finding& f) { return f.id == "photo.geometry.centring"; }));
+    }
+  }
+}
+
 TEST_CASE("a roll of several degrees is levelled about the eye midpoint") {
   const auto data = test::shared_data();
   if (!data) return;
@@ -282,8 +306,13 @@ TEST_CASE("a profile whose DPI or output size no file can have is bad_profile be
     CHECK(r.before.error->code == ErrorCode::bad_profile);
     CHECK(r.before.error->message.find("dpi") != std::string::npos);
   }
-  // An output side beyond int (1e300, which used to be cast) or beyond 10000 px: bad_profile naming it.
-  for (const char* p_json : {R"({"id": "wide", "extends": "cn-1inch", "fix": {"width": 1e300}})",
+  // An output side beyond int (1e300, which used to be cast) or beyond 10000 px: bad_profile naming it,
+  // from the loader for fix.width, from the fix for the dimensions check (a check may allow any width).
+  auto huge = Profile::from_json(R"({"id": "wide", "extends": "cn-1inch", "fix": {"width": 1e300}})");
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().message.find("fix.\"width\"") != std::string::npos);
+  for (const char* p_json : {R"({"id": "wide", "extends": "cn-1inch", "checks": {"photo.image.dimensions": )"
+                             R"({"width": [1e300, null], "height": [413, 413]}}})",
                              R"({"id": "wide", "extends": "cn-1inch", "checks": {"photo.image.dimensions": )"
                              R"({"width": [20000, 20000], "height": [413, 413]}}})"}) {
     auto p = Profile::from_json(p_json);

@@ -418,7 +418,9 @@ TEST_CASE("parse_exif: valid in both byte orders, hostile input safe") {
   auto le = parse_exif(test::exif_payload(6, 300, 3));
   REQUIRE(le.has_value());
   CHECK(le->orientation == 6);
-  CHECK(le->dpi_x() == doctest::Approx(762));
+  REQUIRE(le->dpi());
+  CHECK((*le->dpi())[0] == doctest::Approx(762));  // 300 px/cm
+  CHECK((*le->dpi())[1] == doctest::Approx(762));
   // Big-endian: MM, IFD0 at 8, one entry Orientation = 8.
   const Bytes be = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0,
                     3,   0,   0, 0,  1, 0, 8, 0, 0, 0, 0,    0,    0};

@@ -192,6 +192,19 @@ TEST_CASE("validation errors name the field") {
       {R"({"id": "a", "extends": "cn-1inch", "background_colours": {"blue": "blue"}})",
        "background_colours.\"blue\": expected \"#RRGGBB\""},
       {R"({"id": "a", "extends": "cn-1inch", "checks": []})", "checks: expected an object"},
+      // The "fix" object used to be taken unchecked: a string max_extend was "internal: fix failed".
+      {R"({"id": "a", "extends": "cn-1inch", "fix": {"max_extend": "x"}})",
+       "fix.\"max_extend\": expected a number, got string"},
+      {R"({"id": "a", "extends": "cn-1inch", "fix": {"max_extend": 1.5}})",
+       "fix.\"max_extend\": expected a number 0 to 1, got 1.5"},
+      {R"({"id": "a", "extends": "cn-1inch", "fix": {"width": 295.5}})",
+       "fix.\"width\": expected a whole number 1 to 10000"},
+      {R"({"id": "a", "extends": "cn-1inch", "fix": {"width": 1e300}})", "fix.\"width\": expected a whole number"},
+      {R"({"id": "a", "extends": "cn-1inch", "fix": {"allow_upscale": 3}})",
+       "fix.\"allow_upscale\": expected true or false, got 3"},
+      {R"({"id": "a", "extends": "cn-1inch", "fix": {"band_inset": 0.5}})", "fix.\"band_inset\": expected a number 0 to 0.49"},
+      {R"({"id": "a", "extends": "cn-1inch", "fix": {"crop": 1}})",
+       "fix.\"crop\": unknown key (allowed: width, height, band_inset"},
       {R"({"id": "a", "kind": "photo",)", "profile JSON: parse error at line 1, column"},
       {"", "profile JSON: parse error"},
   };
@@ -200,6 +213,15 @@ TEST_CASE("validation errors name the field") {
     const std::string msg = load_error(text);
     CHECK_MESSAGE(msg.find(want) != std::string::npos, "message: " << msg << "\nwanted: " << want);
   }
+}
+
+TEST_CASE("the fix object: every documented key in range loads; null removes an inherited value") {
+  auto p = Profile::from_json(R"({"id": "a", "extends": "cn-1inch", "fix": {"width": 295, "height": 413,
+      "band_inset": 0.49, "allow_upscale": false, "extend_background": true, "max_extend": 1,
+      "max_extend_bottom": 0, "min_plain_background": 1, "note": "all keys"}})");
+  REQUIRE(p);
+  auto q = Profile::from_json(R"({"id": "b", "extends": "cn-1inch", "fix": {"max_extend": null}})");
+  CHECK(q);
 }
 
 TEST_CASE("extends cycles are refused naming the chain") {

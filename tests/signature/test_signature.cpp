@@ -218,6 +218,17 @@ TEST_CASE("a profile asking for a canvas no one can use is bad_profile before an
     CHECK(res.before.error->message.find("16 to 10000 px") != std::string::npos);
     CHECK(res.output.empty());
   }
+  // A margin range whose middle leaves the ink no room (or is negative: OpenCV threw on the placement).
+  for (const char* range : {"[-1, -1]", "[0.6, 0.9]"}) {
+    CAPTURE(range);
+    auto p = Profile::from_json(std::string(R"({"id": "odd-margins", "extends": "cn-signature", "checks": )") +
+                                R"({"signature.layout.margins": {"range": )" + range + "}}}");
+    REQUIRE(p);
+    const SignatureResult res = engine().clean_signature(junk, *p);
+    REQUIRE(res.before.error);
+    CHECK(res.before.error->code == ErrorCode::bad_profile);
+    CHECK(res.before.error->message.find("must be 0 to 0.4") != std::string::npos);
+  }
   // The smallest canvas allowed is laid out and judged (its KB window then refuses it), not refused.
   auto small = Profile::from_json(R"({"id": "small", "extends": "cn-signature", "checks": )"
                                   R"({"signature.image.dimensions": {"width": [48, 48], "height": [16, 16]}}})");
