@@ -1,5 +1,6 @@
 #include "io/decode.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <exception>
 #include <new>
@@ -63,6 +64,16 @@ cv::Mat apply_orientation(const cv::Mat& image, int orientation) {
   return out;
 }
 
+int reduction_for(int width, int height, const DecodeOptions& options) {
+  if (options.min_width <= 0 && options.min_height <= 0 && options.min_long_side <= 0) return 1;
+  int best = 1;
+  for (const int d : {2, 4, 8}) {
+    const int w = (width + d - 1) / d, h = (height + d - 1) / d;
+    if (w >= options.min_width && h >= options.min_height && std::max(w, h) >= options.min_long_side) best = d;
+  }
+  return best;
+}
+
 }  // namespace detail
 
 namespace {
@@ -90,7 +101,7 @@ Result<DecodedImage> decode(std::span<const std::uint8_t> bytes, const Limits& l
     const std::string format = sniff_format(bytes);
     if (format == "empty") return Error{ErrorCode::unreadable, "empty input (0 bytes)"};
     if (format == "jpeg") return detail::decode_jpeg(bytes, limits, options);
-    if (format == "png") return detail::decode_png(bytes, limits);
+    if (format == "png") return detail::decode_png(bytes, limits, options);
     return Error{ErrorCode::unsupported_format,
                  "unsupported format: " + describe(format) + "; the core reads JPEG and PNG"};
   } catch (const cv::Exception& e) {

@@ -18,8 +18,9 @@ namespace idphoto::io {
 std::string sniff_format(std::span<const std::uint8_t> bytes);
 
 struct DecodeOptions {
-  // When > 0, a JPEG may be decoded at a DCT scale (1/2, 1/4, 1/8) as long as the decoded image stays
-  // at least this wide and high (after orientation). 0 = full size.
+  // When > 0, a JPEG may be decoded at a DCT scale (1/2, 1/4, 1/8), and a PNG area-averaged down by
+  // the same factor, as long as the decoded image stays at least this wide and high (after
+  // orientation). 0 = full size.
   int min_width = 0;
   int min_height = 0;
   // When > 0, likewise: the decoded image's longer side stays at least this long (signatures: the

@@ -14,8 +14,14 @@ std::optional<Error> check_dimensions(std::uint64_t width, std::uint64_t height,
 // EXIF orientation 1..8 applied to the pixels (rotate/flip); other values leave the image as is.
 cv::Mat apply_orientation(const cv::Mat& image, int orientation);
 
+// The largest reduction d (1, 2, 4 or 8) whose image, ceil(width / d) × ceil(height / d) as oriented,
+// still meets options' minimums: a JPEG decodes at DCT scale 1/d, a PNG is area-averaged down by d,
+// so both formats reach the analysis at the same size.
+int reduction_for(int width, int height, const DecodeOptions& options);
+
 Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limits& limits,
                                  const DecodeOptions& options);
-Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limits& limits);
+Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limits& limits,
+                                const DecodeOptions& options);
 
 }  // namespace idphoto::io::detail

@@ -266,19 +266,8 @@ Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limi
 
   // The smallest DCT scale that keeps the oriented image at least min_width x min_height and its longer
   // side at least min_long_side.
-  tjscalingfactor scale{1, 1};
-  if (options.min_width > 0 || options.min_height > 0 || options.min_long_side > 0) {
-    int count = 0;
-    const tjscalingfactor* factors = tjGetScalingFactors(&count);
-    for (int i = 0; factors != nullptr && i < count; ++i) {
-      const tjscalingfactor f = factors[i];
-      if (f.num != 1 || (f.denom != 2 && f.denom != 4 && f.denom != 8) || f.denom <= scale.denom)
-        continue;
-      int sw = TJSCALED(width, f), sh = TJSCALED(height, f);
-      if (swaps) std::swap(sw, sh);
-      if (sw >= options.min_width && sh >= options.min_height && std::max(sw, sh) >= options.min_long_side) scale = f;
-    }
-  }
+  // (libjpeg-turbo's 1/2, 1/4 and 1/8 give ceil(side / d), as reduction_for counts.)
+  const tjscalingfactor scale{1, reduction_for(out.width, out.height, options)};
   const int dw = TJSCALED(width, scale), dh = TJSCALED(height, scale);
   cv::Mat pixels(dh, dw, cmyk ? CV_8UC4 : CV_8UC3);
   const int rc =

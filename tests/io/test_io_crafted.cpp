@@ -250,6 +250,57 @@ TEST_CASE("scaled JPEG decode keeps the smallest DCT scale above the minimum") {
   CHECK(rotated->bgr.rows == 500);
 }
 
+TEST_CASE("a large PNG is reduced as a JPEG is: same factor, same size, area-averaged") {
+  // A PNG used to reach the analysis whole: a 196 MP one took 3 GB and ran past the 10 s time cap
+  // where the same photo as a JPEG is decoded at 1/8.
+  const cv::Mat img = gradient(2000, 1500);
+  std::vector<Bytes> rows;
+  for (int y = 0; y < img.rows; ++y) {
+    Bytes r;
+    for (int x = 0; x < img.cols; ++x) {
+      const cv::Vec3b p = img.at<cv::Vec3b>(y, x);
+      r.insert(r.end(), {p[2], p[1], p[0]});
+    }
+    rows.push_back(r);
+  }
+  const Bytes png = test::write_png(2000, 1500, PNG_COLOR_TYPE_RGB, 8, rows);
+  const Bytes jpeg = test::write_jpeg(img, {85});
+  auto full = decode(png, Limits{});
+  REQUIRE(full.ok());
+  CHECK(full->scale == 1.0);
+  CHECK(full->bgr.size() == cv::Size(2000, 1500));
+  for (const DecodeOptions o : {DecodeOptions{295, 413}, DecodeOptions{200, 150}, DecodeOptions{0, 0, 700},
+                                DecodeOptions{2000, 1500}}) {
+    CAPTURE(o.min_width);
+    CAPTURE(o.min_long_side);
+    auto p = decode(png, Limits{}, o);
+    auto j = decode(jpeg, Limits{}, o);
+    REQUIRE(p.ok());
+    REQUIRE(j.ok());
+    CHECK(p->scale == j->scale);
+    CHECK(p->bgr.size() == j->bgr.size());
+    CHECK(p->width == 2000);
+    CHECK(p->height == 1500);
+    cv::Mat down;
+    cv::resize(full->bgr, down, p->bgr.size(), 0, 0, cv::INTER_AREA);
+    CHECK(cv::norm(down, p->bgr, cv::NORM_INF) == 0);
+  }
+  auto eighth = decode(png, Limits{}, DecodeOptions{200, 150});
+  REQUIRE(eighth.ok());
+  CHECK(eighth->scale == 0.125);
+  CHECK(eighth->bgr.size() == cv::Size(250, 188));
+  // EXIF orientation 6 (eXIf chunk): portrait 1500 x 2000, so 1/4 suffices, as for the JPEG.
+  test::PngWriteOptions w;
+  const Bytes app1 = test::exif_payload(6);
+  w.exif = Bytes(app1.begin() + 6, app1.end());  // eXIf holds the TIFF data without "Exif\0\0"
+  auto rotated = decode(test::write_png(2000, 1500, PNG_COLOR_TYPE_RGB, 8, rows, w), Limits{}, DecodeOptions{295, 413});
+  REQUIRE(rotated.ok());
+  CHECK(rotated->scale == 0.25);
+  CHECK(rotated->width == 1500);
+  CHECK(rotated->height == 2000);
+  CHECK(rotated->bgr.size() == cv::Size(375, 500));
+}
+
 TEST_CASE("pixel and dimension limits come from the header") {
   const Bytes jpeg = test::write_jpeg(gradient(2000, 1500), {85});
   Limits px;
