@@ -30,6 +30,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "ascii_text.hpp"
 #include "batch_report.hpp"
 #include "cli.hpp"
 #include "codecs.hpp"
@@ -183,19 +184,11 @@ struct SheetEntry {
   std::string reason;
 };
 
-std::string ascii_only(const std::string& s, std::size_t max) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (o.size() >= max) break;
-    o.push_back(c >= 32 && c < 127 ? static_cast<char>(c) : '?');
-  }
-  return o;
-}
-
-// Thumbnails of failures in a grid, each with its file name and main reason (Hershey: ASCII only).
+// Thumbnails of failures in a grid, each with its file name and main reason (Hershey: ASCII only, so
+// the text is folded to ASCII); "No failures" when there are none.
 // Returns why it could not be written, or nothing.
 std::optional<std::string> write_sheet(const std::string& path, const std::vector<SheetEntry>& entries, std::size_t more) {
-  constexpr int kW = 150, kH = 200, kCapH = 44, kCols = 8;
+  constexpr int kW = 150, kH = 200, kCapH = 56, kCols = 8;
   const int n = static_cast<int>(entries.size());
   const int cols = std::max(1, std::min(kCols, n));
   const int rows = std::max(1, (n + cols - 1) / cols);
@@ -206,15 +199,20 @@ std::optional<std::string> write_sheet(const std::string& path, const std::vecto
     const SheetEntry& e = entries[static_cast<std::size_t>(i)];
     if (!e.thumb.empty()) e.thumb.copyTo(sheet(cv::Rect(x, y, kW, kH)));
     cv::rectangle(sheet, cv::Rect(x, y, kW, kH + kCapH), cv::Scalar(200, 200, 200), 1);
-    cv::putText(sheet, ascii_only(fs::path(e.name).filename().string(), 24), {x + 3, y + kH + 14},
+    cv::putText(sheet, ascii_fold(fs::path(e.name).filename().string(), 24), {x + 3, y + kH + 14},
                 cv::FONT_HERSHEY_PLAIN, 0.8, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
-    const std::string reason = ascii_only(e.reason, 52);
-    cv::putText(sheet, reason.substr(0, 26), {x + 3, y + kH + 28}, cv::FONT_HERSHEY_PLAIN, 0.75,
-                cv::Scalar(0, 0, 200), 1, cv::LINE_AA);
-    if (reason.size() > 26)
-      cv::putText(sheet, reason.substr(26), {x + 3, y + kH + 40}, cv::FONT_HERSHEY_PLAIN, 0.75,
+    const auto fits = [](const std::string& l) {
+      int base = 0;
+      return cv::getTextSize(l, cv::FONT_HERSHEY_PLAIN, 0.75, 1, &base).width <= kW - 6;
+    };
+    const std::vector<std::string> reason = wrap_to_fit(ascii_fold(e.reason), 3, fits);
+    for (std::size_t l = 0; l < reason.size(); ++l)
+      cv::putText(sheet, reason[l], {x + 3, y + kH + 28 + 12 * static_cast<int>(l)}, cv::FONT_HERSHEY_PLAIN, 0.75,
                   cv::Scalar(0, 0, 200), 1, cv::LINE_AA);
   }
+  if (n == 0)  // a blank sheet would look like a failure to write one
+    cv::putText(sheet, "No failures", {10, kH / 2}, cv::FONT_HERSHEY_PLAIN, 1.2, cv::Scalar(0, 120, 0), 1,
+                cv::LINE_AA);
   if (more > 0)
     cv::putText(sheet, "... and " + std::to_string(more) + " more failures (see the report)",
                 {4, rows * (kH + kCapH) + 16}, cv::FONT_HERSHEY_PLAIN, 1.0, cv::Scalar(0, 0, 0), 1,

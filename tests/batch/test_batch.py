@@ -5,11 +5,13 @@ import json
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+import zlib
 
 SRC = os.environ.get("IDPHOTO_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 GOOD = os.path.join(SRC, "samples", "cn-1inch-obama.jpg")
@@ -38,6 +40,42 @@ def sample_verdict():
 def jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def read_png_rgb(path):
+    """Width, height and RGB bytes of an 8-bit RGB (colour type 2), non-interlaced PNG, as OpenCV writes."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        n = int.from_bytes(data[pos:pos + 4], "big")
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert (depth, colour, interlace) == (8, 2, 0)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, stride, out, prev = zlib.decompress(idat), w * 3, bytearray(), bytearray(w * 3)
+    for y in range(h):
+        ftype, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - 3] if x >= 3 else 0
+            b, c = prev[x], prev[x - 3] if x >= 3 else 0
+            if ftype == 1:
+                line[x] = (line[x] + a) & 255
+            elif ftype == 2:
+                line[x] = (line[x] + b) & 255
+            elif ftype == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        out += line
+        prev = line
+    return w, h, bytes(out)
 
 
 class Batch(unittest.TestCase):
@@ -297,6 +335,19 @@ class Batch(unittest.TestCase):
         self.assertIn("one of the inputs", err)
         with open(victim, "rb") as f:
             self.assertEqual(f.read(), before)
+
+    def test_contact_sheet_without_failures_says_so(self):
+        # It used to be a blank white image, which looks like a failure to write one.
+        good = os.path.join(self.root, "good1.jpg")
+        if self.gv != "pass":
+            self.skipTest("the sample does not pass here")
+        sheet = self.report_path("none.png")
+        code, out, err = run(good, "--sheet", sheet)
+        self.assertEqual(code, 0, err)
+        w, h, px = read_png_rgb(sheet)
+        self.assertGreater(w * h, 0)
+        ink = sum(1 for i in range(0, len(px), 3) if px[i + 1] > px[i] + 60 and px[i + 1] > px[i + 2] + 60)
+        self.assertGreater(ink, 50)  # green "No failures" text on white
 
     def test_fix_dir_mirrors_the_tree_and_writes_only_passing_fixes(self):
         fixed = self.report_path("fixed")
