@@ -87,20 +87,34 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-void read_list(std::istream& in, std::vector<BatchItem>& out) {
+// One path per line; blank lines and # comments skipped, trailing CR and blanks trimmed. A UTF-8 byte
+// order mark (Windows Notepad writes one) is dropped; a UTF-16 list (Windows PowerShell's `>`) is refused
+// with a message, as its every line would name no file. False (with a message) on a usage error.
+bool read_list(std::istream& in, const std::string& name, std::vector<BatchItem>& out) {
   std::string line;
+  bool first = true;
   while (std::getline(in, line)) {
+    if (first) {
+      first = false;
+      if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+      if (line.rfind("\xFF\xFE", 0) == 0 || line.rfind("\xFE\xFF", 0) == 0) {
+        std::cerr << "idphoto batch: the list " << name
+                  << " is UTF-16 text; save it as UTF-8 (one path per line)\n";
+        return false;
+      }
+    }
     line = trim(line);
     if (line.empty() || line[0] == '#') continue;
     out.push_back({line, fs::path(line).lexically_normal().generic_string()});
   }
+  return true;
 }
 
 // Expands INPUT arguments; false (with a message) on a usage error.
 bool collect_inputs(const std::vector<std::string>& args, std::vector<BatchItem>& out) {
   for (const std::string& a : args) {
     if (a == "-") {
-      read_list(std::cin, out);
+      if (!read_list(std::cin, "on standard input", out)) return false;
       continue;
     }
     std::error_code ec;
@@ -131,7 +145,7 @@ bool collect_inputs(const std::vector<std::string>& args, std::vector<BatchItem>
         std::cerr << "idphoto batch: cannot read the list file '" << a << "'\n";
         return false;
       }
-      read_list(in, out);
+      if (!read_list(in, "'" + a + "'", out)) return false;
     } else {
       // A single file (or a missing one: reported as unreadable, never a usage error).
       out.push_back({a, fs::path(a).lexically_normal().generic_string()});

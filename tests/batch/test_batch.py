@@ -212,6 +212,21 @@ class Batch(unittest.TestCase):
         code, out, _ = run("-", stdin=os.path.join(self.root, "class-b", "pipe.jpg").encode())
         self.assertEqual(code, 3)
         self.assertIn("not a regular file", out)
+        # Windows Notepad's UTF-8 byte order mark and CRLF lines: the first path used to keep the BOM
+        # and be "no such file".
+        with open(lst, "wb") as f:
+            f.write(b"\xef\xbb\xbf" + f"{good}\r\n# note\r\n{big}\r\n".encode())
+        code, _, err = run(lst, "--report", rep)
+        self.assertEqual(code, 1, err)
+        self.assertEqual({r["input"] for r in jsonl(rep)}, {good, big})
+        code, _, err = run("-", "--report", rep, stdin=b"\xef\xbb\xbf" + good.encode())
+        self.assertEqual(code, self.gcode, err)
+        # A UTF-16 list (Windows PowerShell's `>`) names no file on any line: a usage error saying so.
+        with open(lst, "wb") as f:
+            f.write(f"{good}\r\n".encode("utf-16"))
+        code, _, err = run(lst)
+        self.assertEqual(code, 2)
+        self.assertIn("UTF-16", err)
 
     def test_resume_skips_done_inputs(self):
         for ext in ("jsonl", "csv"):
