@@ -28,6 +28,10 @@ std::optional<std::string> precheck(std::string_view text) {
   if (text.size() > kMaxProfileBytes)
     return "profile is " + std::to_string(text.size()) + " bytes; profiles are limited to " +
            std::to_string(kMaxProfileBytes) + " bytes";
+  // UTF-16 (a BOM, or the NUL of every other byte): JSON's parse error would name a stray character.
+  if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0 ||
+      (text.size() >= 2 && (text[0] == '\0' || text[1] == '\0')))
+    return "profile JSON is UTF-16 text; save it as UTF-8";
   int depth = 0;
   bool in_string = false, escaped = false;
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -207,6 +207,10 @@ TEST_CASE("validation errors name the field") {
        "fix.\"crop\": unknown key (allowed: width, height, band_inset"},
       {R"({"id": "a", "kind": "photo",)", "profile JSON: parse error at line 1, column"},
       {"", "profile JSON: parse error"},
+      // UTF-16 (Windows editors, PowerShell): it used to be "parse error ... last read: '\xFF'".
+      {std::string("\xFF\xFE{\0\"\0", 6), "profile JSON is UTF-16 text; save it as UTF-8"},
+      {std::string("{\0\"\0i\0", 6), "profile JSON is UTF-16 text"},
+      {"\xEF\xBB\xBF{\"id\": \"a\", \"kind\": \"photo\"}", "title: required"},  // UTF-8 BOM: read as JSON
   };
   for (const auto& [text, want] : cases) {
     CAPTURE(text);
