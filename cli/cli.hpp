@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,14 +58,15 @@ void add_models_option(CLI::App& app, std::string& models);
 // The same file (or the same path once resolved): outputs never overwrite their input.
 bool same_file(const std::string& a, const std::string& b);
 // False, after saying so on standard error, when out (an output of `command`, named `what` in the
-// message) is the input itself; an empty out is allowed.
+// message) is the input itself; an empty out is allowed, and "-" (standard output) for the main
+// output (what == "output") only.
 bool output_allowed(const std::string& command, const std::string& input, const std::string& out,
                     const std::string& what);
 // The format an output file name asks for: "png" for .png, "jpeg" for .jpg/.jpeg (any letter case),
 // "" for any other name (the profile's format is written).
 std::string format_for_output_name(const std::string& out);
-// An input file read whole, as check, fix, signature and batch read them. A named pipe or /dev/stdin is
-// read too unless regular_only; a missing file, a directory, an unreadable file → io_error; more than
+// An input file read whole, as check, fix, signature and batch read them. A named pipe, /dev/stdin and
+// "-" (standard input) are read too unless regular_only; a missing file, a directory, an unreadable file → io_error; more than
 // max_bytes (0: no limit) → limit_exceeded, decided from the size before reading a regular file and
 // after max_bytes + 1 bytes of a pipe.
 struct InputFile {
@@ -78,8 +80,21 @@ InputFile read_input_file(const std::string& path, std::uint64_t max_bytes, bool
 // A report holding only an error (an input that could not be read or judged).
 Report error_report(const std::string& input, const std::string& profile, const std::string& kind, Error e);
 // Writes bytes to path through a temporary file in the same directory, fsync and a rename: a
-// crash or a full disk never leaves a torn output. err says why not.
+// crash or a full disk never leaves a torn output. path "-" writes them to standard output. err says
+// why not.
 bool write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes, std::string& err);
+// While alive and on, what the command prints to std::cout goes to standard error: `-o -` puts the
+// image itself on standard output.
+class ReportsToStderr {
+ public:
+  explicit ReportsToStderr(bool on);
+  ~ReportsToStderr();
+  ReportsToStderr(const ReportsToStderr&) = delete;
+  ReportsToStderr& operator=(const ReportsToStderr&) = delete;
+
+ private:
+  std::streambuf* saved_ = nullptr;
+};
 
 // Subcommands; each returns the action to run after parsing.
 struct Command {

@@ -68,6 +68,11 @@ std::string format_for_output_name(const std::string& out) {
 
 bool output_allowed(const std::string& command, const std::string& input, const std::string& out,
                     const std::string& what) {
+  if (out == "-") {  // standard output: the main output only (the report then goes to standard error)
+    if (what == "output") return true;
+    std::cerr << "idphoto " << command << ": the " << what << " cannot be standard output ('-'); name a file\n";
+    return false;
+  }
   if (out.empty() || !same_file(input, out)) return true;
   std::cerr << "idphoto " << command << ": the " << what << " '" << out << "' is the input; " << command
             << " never overwrites its input\n";
@@ -81,8 +86,9 @@ InputFile read_input_file(const std::string& path, std::uint64_t max_bytes, bool
     f.error = Error{code, std::move(msg)};
     return std::move(f);
   };
+  const bool std_in = path == "-" && !regular_only;
   struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) {
+  if (std_in ? ::fstat(STDIN_FILENO, &st) != 0 : ::stat(path.c_str(), &st) != 0) {
     const int err = errno;
     std::string why = err == ENOENT ? "no such file" : std::strerror(err);
     struct stat lst{};
@@ -103,7 +109,7 @@ InputFile read_input_file(const std::string& path, std::uint64_t max_bytes, bool
       return fail(ErrorCode::limit_exceeded, "'" + path + "' is " + std::to_string(f.size) + " bytes; the limit is " +
                                                  std::to_string(max_bytes) + " bytes");
   }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = std_in ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail(ErrorCode::io_error, "cannot read '" + path + "': permission denied or unreadable");
   // A regular file in one read of its size (+1 to see the end); a pipe in growing blocks, up to the limit.
   std::size_t cap = f.regular ? static_cast<std::size_t>(f.size) + 1 : std::size_t{1} << 16;
@@ -123,7 +129,7 @@ InputFile read_input_file(const std::string& path, std::uint64_t max_bytes, bool
     got += static_cast<std::size_t>(n);
     if (max_bytes > 0 && got > max_bytes) break;
   }
-  ::close(fd);
+  if (!std_in) ::close(fd);
   f.bytes.resize(got);
   if (read_error) return fail(ErrorCode::io_error, "error while reading '" + path + "'");
   if (max_bytes > 0 && got > max_bytes)
@@ -141,7 +147,28 @@ Report error_report(const std::string& input, const std::string& profile, const 
   return r;
 }
 
+ReportsToStderr::ReportsToStderr(bool on) {
+  if (on) saved_ = std::cout.rdbuf(std::cerr.rdbuf());
+}
+
+ReportsToStderr::~ReportsToStderr() {
+  if (saved_) std::cout.rdbuf(saved_);
+}
+
 bool write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes, std::string& err) {
+  if (path == "-") {  // standard output: written whole, or an error (a closed pipe ends the process)
+    std::cout.flush();
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::write(STDOUT_FILENO, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        err = std::string("cannot write to standard output: ") + std::strerror(errno);
+        return false;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();

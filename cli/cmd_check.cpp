@@ -189,7 +189,7 @@ Command add_check_command(CLI::App& root) {
       "phone picture fails here; `fix` is what turns it into an upload. Core formats are JPEG and "
       "PNG; BMP, TIFF, PPM/PGM and WebP are read through OpenCV (and fail the format check of "
       "JPEG-only profiles); anything else is an error naming the detected format.");
-  app->add_option("FILE", args->files, "Photo files to check")->required();
+  app->add_option("FILE", args->files, "Photo files to check; - reads standard input")->required();
   app->add_option(
       "--profile,-p", args->profile,
       "Profile id (see `idphoto profiles list`) or a profile JSON file; default cn-1inch");

@@ -89,7 +89,8 @@ void print_fix(const FixResult& r, const std::string& out, const std::string& wr
   if (!write_error.empty()) {
     std::cout << (zh ? "审核成功，但未能保存：" : "Passed, but not saved: ") << write_error << "\n";
   } else if (r.passed()) {
-    std::cout << (zh ? "审核成功，已保存：" : "Passed; saved: ") << out << "\n";
+    std::cout << (zh ? "审核成功，已保存：" : "Passed; saved: ")
+              << (out == "-" ? (zh ? "标准输出" : "standard output") : out) << "\n";
   } else {
     std::cout << (zh ? "修复后的照片仍不合格，未写出文件" : "The fixed photo still fails; no file written") << "\n";
   }
@@ -107,10 +108,11 @@ Command add_fix_command(CLI::App& root) {
       "head-size and position rule is met, resample, optionally replace the background, encode (JPEG, or PNG "
       "for a .png output) into the profile's KB window at its DPI, and re-check the result. The output is written (atomically, never "
       "over the input) only when it passes.");
-  app->add_option("IN", args->input, "Source photo")->required();
+  app->add_option("IN", args->input, "Source photo; - reads standard input")->required();
   app->add_option("-o,--output", args->output,
                   "Output file (written only when the fixed photo passes); .png writes PNG (with pHYs DPI), .jpg/.jpeg "
-                  "JPEG, any other name the profile's format")
+                  "JPEG, any other name the profile's format; - writes the photo to standard output and the report "
+                  "to standard error")
       ->required();
   app->add_option("--profile,-p", args->profile, "Profile id or a profile JSON file; default cn-1inch");
   app->add_option("--background", args->background,
@@ -140,6 +142,7 @@ Command add_fix_command(CLI::App& root) {
       return Exit::usage;
     }
     if (!output_allowed("fix", args->input, args->output, "output")) return Exit::usage;
+    const ReportsToStderr to_stderr(args->output == "-");
     auto engine = create_engine("fix", args->models);
     if (!engine) return Exit::usage;
     InputFile file = read_input_file(args->input, engine->options().limits.max_bytes);

@@ -91,16 +91,16 @@ Command add_signature_command(CLI::App& root) {
       "binarization step alone (ink 0, paper 255) at the input's size.");
   app->require_subcommand(1);
   CLI::App* check = app->add_subcommand("check", "Judge signature files as they would be uploaded");
-  check->add_option("FILE", args->files, "Signature images")->required();
+  check->add_option("FILE", args->files, "Signature images; - reads standard input")->required();
   check->add_option("--profile,-p", args->profile, "Signature profile id or JSON file (default cn-signature)");
   check->add_flag("--json", args->json, "One JSON report per line (schema_version 1, kind signature)");
   add_lang_option(*check, args->lang);
   CLI::App* clean = app->add_subcommand("clean", "Make an upload-ready signature image; exit 0 only when it passes");
-  clean->add_option("IN", args->input, "Photo or scan of a signature")->required();
+  clean->add_option("IN", args->input, "Photo or scan of a signature; - reads standard input")->required();
   clean->add_option("-o,--output", args->output,
                     "Output file (written only when it passes; never the input). .jpg/.jpeg ask for JPEG, .png "
                     "for PNG (a format the profile does not accept is exit 2); another name takes the "
-                    "profile's format")
+                    "profile's format; - writes the image to standard output and the report to standard error")
       ->required();
   clean->add_option("--profile,-p", args->profile, "Signature profile id or JSON file (default cn-signature)");
   clean->add_option("--rotate", args->rotate, "Force a clockwise turn (0, 90, 180, 270) instead of detecting it")
@@ -115,8 +115,8 @@ Command add_signature_command(CLI::App& root) {
   clean->add_flag("--json", args->json, "Print the JSON report (before, after, output, changes)");
   add_lang_option(*clean, args->lang);
   CLI::App* bin = app->add_subcommand("binarize", "Write the binarization alone: 8-bit PNG, ink 0, paper 255, input size");
-  bin->add_option("IN", args->input, "Image")->required();
-  bin->add_option("-o,--output", args->output, "Output PNG (never the input)")->required();
+  bin->add_option("IN", args->input, "Image; - reads standard input")->required();
+  bin->add_option("-o,--output", args->output, "Output PNG (never the input); - writes standard output")->required();
   app->footer(
       "Examples:\n"
       "  idphoto signature check sig.jpg\n"
@@ -156,6 +156,7 @@ Command add_signature_command(CLI::App& root) {
       if (!output_allowed("signature clean", args->input, args->output, "output") ||
           !output_allowed("signature clean", args->input, args->annotate, "--annotate file"))
         return Exit::usage;
+      const ReportsToStderr to_stderr(args->output == "-");
       Input in = read_input(args->input, engine->options().limits.max_bytes);
       if (in.error) {
         Report r = error_report(args->input, profile->id(), "signature", *in.error);
@@ -193,7 +194,10 @@ Command add_signature_command(CLI::App& root) {
         for (const auto& t : res.warnings) std::cout << "  ! " << pick(t, args->lang) << "\n";
         if (res.after) print_report(*res.after, args->lang, colour);
         if (!write_error.empty()) std::cout << "passed, but not saved: " << write_error << "\n";
-        else std::cout << (res.passed() ? "written: " + args->output : std::string("no output written")) << "\n";
+        else
+          std::cout << (res.passed() ? "written: " + (args->output == "-" ? std::string("standard output") : args->output)
+                                     : std::string("no output written"))
+                    << "\n";
       }
       return code;
     }

@@ -2,12 +2,13 @@
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "tests", "cli"))
-from cli_support import run, shared_data  # noqa: E402
+from cli_support import binary, run, shared_data  # noqa: E402
 
 
 class FixCli(unittest.TestCase):
@@ -207,6 +208,51 @@ class FixCli(unittest.TestCase):
                 data = f.read()
             self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
             self.assertEqual(data[25], colour_type)  # IHDR colour type: 0 grey, 4 grey + alpha
+
+    def test_standard_input_and_output(self):
+        # "-" used to be a file named "-": `fix - -o -` read and wrote ./-.
+        d = shared_data(self)
+        src = os.path.join(d, "faces/deepface/img30.jpg")
+        with open(src, "rb") as f:
+            source = f.read()
+
+        def run_bytes(*args, stdin=b""):
+            p = subprocess.run([binary(), *args], input=stdin, capture_output=True, timeout=600, cwd=self.tmp)
+            return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+
+        code, out, err = run_bytes("fix", "-", "-o", "-", stdin=source)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out[:3], b"\xff\xd8\xff")
+        self.assertIn("Passed; saved: standard output", err)
+        code, _, _ = run_bytes("fix", src, "-o", os.path.join(self.tmp, "f.jpg"))
+        with open(os.path.join(self.tmp, "f.jpg"), "rb") as f:
+            self.assertEqual(f.read(), out)  # the same photo as written to a file
+        os.remove(os.path.join(self.tmp, "f.jpg"))
+        # --json goes to standard error with the photo on standard output.
+        code, out, err = run_bytes("fix", src, "-o", "-", "--json")
+        self.assertEqual(code, 0)
+        self.assertEqual(out[:3], b"\xff\xd8\xff")
+        self.assertEqual(json.loads(err)["verdict"], "pass")
+        # A refused fix writes nothing anywhere.
+        busy = os.path.join(os.environ["IDPHOTO_SOURCE_DIR"], "samples", "obama-source.jpg")
+        code, out, err = run_bytes("fix", busy, "-o", "-")
+        self.assertEqual(code, 1, err)
+        self.assertEqual(out, b"")
+        # check and signature read "-" too; clean and binarize write "-".
+        code, out, _ = run_bytes("check", "-", stdin=source)
+        self.assertIn(b"[cn-1inch, jpeg, 1453", out)
+        sig = os.path.join(d, "signatures/mapo80_sigver_sigcomp2011/004_forg/0105004_03.png")
+        with open(sig, "rb") as f:
+            sig_bytes = f.read()
+        code, out, err = run_bytes("signature", "clean", "-", "-o", "-", stdin=sig_bytes)
+        self.assertEqual((code, out[:3]), (0, b"\xff\xd8\xff"), err)
+        code, out, err = run_bytes("signature", "binarize", "-", "-o", "-", stdin=sig_bytes)
+        self.assertEqual((code, out[:8]), (0, b"\x89PNG\r\n\x1a\n"), err)
+        # An annotation is never standard output (it would mix with the report or the image).
+        code, _, err = run_bytes("check", src, "--annotate", "-")
+        self.assertEqual(code, 2)
+        self.assertIn("cannot be standard output", err)
+        self.assertEqual(os.listdir(self.tmp), [])
 
 
 if __name__ == "__main__":
