@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include <opencv2/imgproc.hpp>
 
@@ -90,7 +91,22 @@ cv::Mat person_alpha(const cv::Mat& bgr, const cv::Mat& bg_hint, const PersonPri
   gc.setTo(cv::GC_FGD, sure_fg);
 
   cv::Mat bgd, fgd;
-  cv::grabCut(bgr, gc, cv::Rect(), bgd, fgd, 4, cv::GC_INIT_WITH_MASK);
+  {
+    // GrabCut seeds its colour models' k-means from cv::theRNG(), the calling thread's generator, whose
+    // state carries over from whatever ran before on that thread: the second fix of one photo in a
+    // process wrote a different file. Seeded with OpenCV's initial state (what a fresh process has), and
+    // the caller's state given back.
+    cv::RNG& rng = cv::theRNG();
+    const std::uint64_t saved = rng.state;
+    rng.state = 0xffffffffu;
+    try {
+      cv::grabCut(bgr, gc, cv::Rect(), bgd, fgd, 4, cv::GC_INIT_WITH_MASK);
+    } catch (...) {
+      rng.state = saved;
+      throw;
+    }
+    rng.state = saved;
+  }
   cv::Mat fg = (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD);
   // Keep the component(s) touching the sure person region; islands in the background are dropped.
   cv::Mat labels;

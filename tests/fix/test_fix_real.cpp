@@ -243,6 +243,23 @@ TEST_CASE("a centring band far off the photo is refused as centring, with or wit
   }
 }
 
+TEST_CASE("a background replacement writes the same file on every call, whatever ran before") {
+  // GrabCut seeded its k-means from the thread's cv::theRNG(): the second `--background white` fix of
+  // img30 in one process (a batch, a portal server) wrote a different file (28133 vs 28171 bytes).
+  const auto data = test::shared_data();
+  if (!data) return;
+  const auto bytes = load(*data / "faces/deepface/img30.jpg");
+  FixOptions o;
+  o.background = "white";
+  const FixResult first = engine().fix_photo(bytes, cn_1inch(), o, "img30.jpg");
+  REQUIRE(first.passed());
+  REQUIRE(first.background_replaced);
+  cv::theRNG().state = 12345;  // a caller that uses OpenCV's generator itself
+  const FixResult second = engine().fix_photo(bytes, cn_1inch(), o, "img30.jpg");
+  CHECK(second.output == first.output);
+  CHECK(cv::theRNG().state == 12345);  // and its generator is given back untouched
+}
+
 TEST_CASE("a roll of several degrees is levelled about the eye midpoint") {
   const auto data = test::shared_data();
   if (!data) return;
