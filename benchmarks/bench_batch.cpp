@@ -249,10 +249,26 @@ int main(int argc, char** argv) {
     cv::Mat m = cv::imread((src / "samples/obama-source.jpg").string());
     cv::resize(m, m, cv::Size(3240, 4320), 0, 0, cv::INTER_CUBIC);
     cv::imwrite(big.string(), m, {cv::IMWRITE_JPEG_QUALITY, 90});
-    const double ours = median_ms(7, [&] { (void)engine.check_photo(slurp(big), profile).verdict(); });
+    // Also with an engine allowed 2 threads per call (EngineOptions::threads, as `idphoto check` and
+    // `fix` create it: CIELAB is converted beside the face search). The two engines take turns, 21
+    // runs each, so that the machine's drift falls on both alike.
+    EngineOptions two;
+    two.threads = 2;
+    auto e2 = Engine::create(two);
+    std::vector<double> one_t, two_t;
+    for (int i = 0; i < 21; ++i) {
+      one_t.push_back(time_ms([&] { (void)engine.check_photo(slurp(big), profile).verdict(); }));
+      if (e2) two_t.push_back(time_ms([&] { (void)e2->check_photo(slurp(big), profile).verdict(); }));
+    }
+    const double ours = median(one_t);
     const double base = median_ms(3, [&] { (void)baseline.run(big.string()); });
     std::printf("check 3240x4320 (14 MP)           idphoto %8.1f ms   baseline %8.1f ms   ratio %5.2fx   target <= 60 ms: %s\n",
                 ours, base, base / ours, ours <= 60 ? "met" : "NOT met");
+    if (!two_t.empty()) {
+      const double ours2 = median(two_t);
+      std::printf("  same, engine threads = 2         idphoto %8.1f ms   baseline %8.1f ms   ratio %5.2fx   target <= 60 ms: %s\n",
+                  ours2, base, base / ours2, ours2 <= 60 ? "met" : "NOT met");
+    }
   }
 
   // 4. Throughput over distinct files read from disk, decode included.

@@ -51,7 +51,8 @@ std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const 
 std::optional<Profile> resolve_profile(std::string_view cmd, const std::string& given,
                                        const std::string& kind, std::string_view wrong_kind_hint);
 // The engine with --models (empty: default model dir); prints why not and returns nothing.
-std::optional<Engine> create_engine(std::string_view cmd, const std::string& models);
+// The engine of a command; threads: how many threads one check may use (EngineOptions::threads).
+std::optional<Engine> create_engine(std::string_view cmd, const std::string& models, int threads = 1);
 // The --models option every face-using subcommand takes.
 void add_models_option(CLI::App& app, std::string& models);
 

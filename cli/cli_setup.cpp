@@ -34,9 +34,10 @@ std::optional<Profile> resolve_profile(std::string_view cmd, const std::string& 
   return std::move(*p);
 }
 
-std::optional<Engine> create_engine(std::string_view cmd, const std::string& models) {
+std::optional<Engine> create_engine(std::string_view cmd, const std::string& models, int threads) {
   EngineOptions opts;
   opts.model_dir = models;
+  opts.threads = threads;
   auto engine = Engine::create(opts);
   if (!engine) {
     std::cerr << "idphoto " << cmd << ": " << engine.error().message << "\n";

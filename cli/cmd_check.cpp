@@ -217,7 +217,8 @@ Command add_check_command(CLI::App& root) {
                                    "`check` needs a photo profile (use `idphoto signature check` for "
                                    "signatures)");
     if (!profile) return Exit::usage;
-    auto engine = create_engine("check", args->models);
+    // One file at a time: each check may use a second core (CIELAB beside the face search).
+    auto engine = create_engine("check", args->models, 2);
     if (!engine) return Exit::usage;
     if (!args->annotate.empty() && args->files.size() != 1) {
       std::cerr << "idphoto check: --annotate takes exactly one input file\n";

@@ -143,7 +143,7 @@ Command add_fix_command(CLI::App& root) {
     }
     if (!output_allowed("fix", args->input, args->output, "output")) return Exit::usage;
     const ReportsToStderr to_stderr(args->output == "-");
-    auto engine = create_engine("fix", args->models);
+    auto engine = create_engine("fix", args->models, 2);
     if (!engine) return Exit::usage;
     InputFile file = read_input_file(args->input, engine->options().limits.max_bytes);
     if (file.error) {

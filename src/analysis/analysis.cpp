@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
+#include <system_error>
 
 #include <opencv2/imgproc.hpp>
 
@@ -65,6 +67,7 @@ struct Analysis::Impl {
   mutable cv::Mat grey;
   mutable bool lab_done = false;
   mutable cv::Mat lab;
+  mutable std::future<cv::Mat> lab_pending;  // start_lab(): the conversion on its own thread
   mutable bool faces_done = false;
   mutable std::vector<face::Detection> faces;
   mutable std::optional<Head> head;
@@ -143,12 +146,23 @@ const cv::Mat& Analysis::grey() const {
   return impl_->grey;
 }
 
+void Analysis::start_lab() const {
+  const cv::Mat& bgr = impl_->image.bgr;
+  if (impl_->lab_done || impl_->lab_pending.valid() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1)) return;
+  try {
+    impl_->lab_pending = std::async(std::launch::async, [bgr] { return bgr_to_lab(bgr); });
+  } catch (const std::system_error&) {
+    // No thread to be had: lab() converts on the caller's thread as usual.
+  }
+}
+
 const cv::Mat& Analysis::lab() const {
   if (!impl_->lab_done) {
     impl_->lab_done = true;
     const cv::Mat& bgr = impl_->image.bgr;
     try {
-      if (bgr.type() == CV_8UC3 || bgr.type() == CV_8UC1) impl_->lab = bgr_to_lab(bgr);
+      if (impl_->lab_pending.valid()) impl_->lab = impl_->lab_pending.get();
+      else if (bgr.type() == CV_8UC3 || bgr.type() == CV_8UC1) impl_->lab = bgr_to_lab(bgr);
     } catch (const std::exception&) {
       impl_->lab.release();
     }

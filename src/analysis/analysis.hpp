@@ -68,6 +68,10 @@ class Analysis {
 
   const cv::Mat& grey() const;  // 8-bit grey of image().bgr (decoded scale)
   const cv::Mat& lab() const;   // CIE Lab (CV_32FC3, analysis/lab.hpp) of image().bgr; empty if not 8-bit
+  // Starts lab() on a second thread, to overlap with face detection (an engine given threads >= 2);
+  // lab() then waits for it. The thread reads only image().bgr; nothing else is shared. Without this
+  // call everything runs on the caller's thread (the WASM build's path).
+  void start_lab() const;
 
   // Faces in full-size coordinates, largest first (down to faces_down_to × the largest's width, see above).
   const std::vector<face::Detection>& faces() const;

@@ -163,3 +163,36 @@ TEST_CASE("check_photo looks for faces down to the profile's photo.face.count mi
   REQUIRE((f = r.find("photo.face.count")));
   CHECK(f->value == 3);  // found because this profile counts it
 }
+
+TEST_CASE("an engine with threads = 2 gives the same reports and fixed files as one with 1") {
+  // threads >= 2 converts to CIELAB on a second thread beside the face search; nothing else changes.
+  EngineOptions two;
+  two.threads = 2;
+  auto e2 = Engine::create(two);
+  REQUIRE(e2.ok());
+  CHECK(e2->options().threads == 2);
+  const auto strip = [](Report r) {
+    r.timing_ms.clear();
+    return r.to_json();
+  };
+  std::vector<std::filesystem::path> photos = {test::source_dir() / "samples/cn-1inch-obama.jpg",
+                                               test::source_dir() / "samples/obama-source.jpg"};
+  if (const auto data = test::shared_data()) {
+    for (const char* p : {"faces/deepface/img30.jpg", "faces/HivisionIDPhotos/test0.jpg", "faces/yalefaces/subject01.glasses"})
+      if (std::filesystem::exists(*data / p)) photos.push_back(*data / p);
+  }
+  const Profile cn = Profile::builtin("cn-1inch").value();
+  for (const auto& p : photos) {
+    CAPTURE(p);
+    const auto bytes = test::read_file(p);
+    CHECK(strip(engine().check_photo(bytes, cn, "x")) == strip(e2->check_photo(bytes, cn, "x")));
+    FixOptions o;
+    o.background = "white";
+    const FixResult a = engine().fix_photo(bytes, cn, o, "x"), b = e2->fix_photo(bytes, cn, o, "x");
+    CHECK(a.output == b.output);
+    CHECK(a.refused == b.refused);
+  }
+  // Undecodable input: the same error either way.
+  CHECK(strip(engine().check_photo(bytes_of("not a photo"), cn, "x")) ==
+        strip(e2->check_photo(bytes_of("not a photo"), cn, "x")));
+}
