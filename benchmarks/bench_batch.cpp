@@ -214,12 +214,26 @@ int main(int argc, char** argv) {
   bench::DlibBaseline baseline(kModel);
   cv::setNumThreads(0);
 
-  // 1. Warm whole check of a 295×413 JPEG, one thread (file read included).
+  // An engine allowed 2 threads per call (EngineOptions::threads, as `idphoto check` and `fix` create it:
+  // a helper thread converts to CIELAB and scans every other pyramid level of the face search). Where it
+  // is measured, the two engines take turns, so that the machine's drift falls on both alike.
+  EngineOptions two;
+  two.threads = 2;
+  auto e2 = Engine::create(two);
+
+  // 1. Warm whole check of a 295×413 JPEG, one thread (file read included); then with 2 threads a call.
   {
-    const double ours = median_ms(41, [&] { (void)engine.check_photo(slurp(sample), profile).verdict(); });
+    std::vector<double> one_t, two_t;
+    for (int i = 0; i < 41; ++i) {
+      one_t.push_back(time_ms([&] { (void)engine.check_photo(slurp(sample), profile).verdict(); }));
+      if (e2) two_t.push_back(time_ms([&] { (void)e2->check_photo(slurp(sample), profile).verdict(); }));
+    }
+    const double ours = median(one_t);
     const double base = median_ms(41, [&] { (void)baseline.run(sample.string()); });
     std::printf("warm check 295x413, 1 thread     idphoto %8.2f ms   baseline %8.2f ms   ratio %5.2fx   target <= 3 ms: %s\n",
                 ours, base, base / ours, ours <= 3 ? "met" : "NOT met");
+    if (!two_t.empty())
+      std::printf("  same, engine threads = 2       idphoto %8.2f ms   (not the target's one thread)\n", median(two_t));
   }
 
   // 2. Cold process: `idphoto check one.jpg` vs a process that loads dlib's model and runs the baseline.
@@ -249,12 +263,7 @@ int main(int argc, char** argv) {
     cv::Mat m = cv::imread((src / "samples/obama-source.jpg").string());
     cv::resize(m, m, cv::Size(3240, 4320), 0, 0, cv::INTER_CUBIC);
     cv::imwrite(big.string(), m, {cv::IMWRITE_JPEG_QUALITY, 90});
-    // Also with an engine allowed 2 threads per call (EngineOptions::threads, as `idphoto check` and
-    // `fix` create it: CIELAB is converted beside the face search). The two engines take turns, 21
-    // runs each, so that the machine's drift falls on both alike.
-    EngineOptions two;
-    two.threads = 2;
-    auto e2 = Engine::create(two);
+    // Also with the 2-thread engine; the two engines take turns, 21 runs each.
     std::vector<double> one_t, two_t;
     for (int i = 0; i < 21; ++i) {
       one_t.push_back(time_ms([&] { (void)engine.check_photo(slurp(big), profile).verdict(); }));

@@ -71,8 +71,8 @@ struct EngineOptions {
   std::string model_dir;  // empty: $IDPHOTO_MODEL_DIR, else /usr/share/dlib
   Limits limits;
   // Threads one call may use: 1 (default) runs everything on the caller's thread (the WASM path);
-  // 2 or more converts the photo to CIELAB on a second thread while the face is searched for. Batch
-  // callers that run one call per core keep 1.
+  // 2 or more adds a helper thread that converts the photo to CIELAB and scans every other pyramid level
+  // of the face search. Results are the same. Batch callers that run one call per core keep 1.
   int threads = 1;
 };
 

@@ -61,13 +61,14 @@ struct Analysis::Impl {
   io::DecodedImage image;
   std::shared_ptr<const face::FaceModels> models;
   double faces_down_to = 0;  // FaceModels::detect's min_relative
+  mutable int threads = 1;   // use_threads()
   bool given = false;  // faces and head supplied by the caller
 
   mutable bool grey_done = false;
   mutable cv::Mat grey;
   mutable bool lab_done = false;
   mutable cv::Mat lab;
-  mutable std::future<cv::Mat> lab_pending;  // start_lab(): the conversion on its own thread
+  mutable std::future<cv::Mat> lab_pending;  // use_threads(): the conversion on its own thread
   mutable bool faces_done = false;
   mutable std::vector<face::Detection> faces;
   mutable std::optional<Head> head;
@@ -98,7 +99,7 @@ struct Analysis::Impl {
     try {
       const double s = std::min(1.0, static_cast<double>(kDetectMaxSide) / std::max(grey.cols, grey.rows));
       const cv::Mat small = shrink(grey, s);
-      std::vector<face::Detection> dets = models->detect(small, faces_down_to);
+      std::vector<face::Detection> dets = models->detect(small, faces_down_to, threads);
       if (dets.empty()) return;
       const double to_decoded = 1.0 / s;
       const double to_full = to_decoded / image.scale;
@@ -146,7 +147,9 @@ const cv::Mat& Analysis::grey() const {
   return impl_->grey;
 }
 
-void Analysis::start_lab() const {
+void Analysis::use_threads(int threads) const {
+  impl_->threads = std::max(1, threads);
+  if (threads < 2) return;
   const cv::Mat& bgr = impl_->image.bgr;
   if (impl_->lab_done || impl_->lab_pending.valid() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1)) return;
   try {

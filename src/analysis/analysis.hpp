@@ -68,10 +68,11 @@ class Analysis {
 
   const cv::Mat& grey() const;  // 8-bit grey of image().bgr (decoded scale)
   const cv::Mat& lab() const;   // CIE Lab (CV_32FC3, analysis/lab.hpp) of image().bgr; empty if not 8-bit
-  // Starts lab() on a second thread, to overlap with face detection (an engine given threads >= 2);
-  // lab() then waits for it. The thread reads only image().bgr; nothing else is shared. Without this
-  // call everything runs on the caller's thread (the WASM build's path).
-  void start_lab() const;
+  // threads >= 2 (an engine given them): lab() starts now on a second thread, to overlap with face
+  // detection, and the face search scans pyramid levels on two threads (FaceModels::detect). The threads
+  // read only image().bgr and its grey copy; results are the same. Without this call (or with 1)
+  // everything runs on the caller's thread (the WASM build's path).
+  void use_threads(int threads) const;
 
   // Faces in full-size coordinates, largest first (down to faces_down_to × the largest's width, see above).
   const std::vector<face::Detection>& faces() const;

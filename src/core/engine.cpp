@@ -140,8 +140,8 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
   try {
     const ProfileData& pd = profile.data();
     analysis::Analysis a(std::move(decoded.value()), impl_->models, faces_down_to(pd));
-    // A second thread, when the engine has one, converts to CIELAB while this one finds the face.
-    if (impl_->options.threads >= 2) a.start_lab();
+    // A second thread, when the engine has one, converts to CIELAB and scans pyramid levels beside this one.
+    a.use_threads(impl_->options.threads);
 
     if (needs_face(pd)) {
       // Failures here resurface in the checks that need them, which report them as not_assessed.

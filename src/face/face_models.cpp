@@ -36,7 +36,7 @@ namespace {
 struct HogModule {
   std::string path;
   void* (*create)(const char*, size_t) = nullptr;
-  int (*detect)(void*, const unsigned char*, long, long, long, double, double*, int) = nullptr;
+  int (*detect)(void*, const unsigned char*, long, long, long, double, int, double*, int) = nullptr;
   void (*destroy)(void*) = nullptr;
 };
 
@@ -383,7 +383,7 @@ Result<std::shared_ptr<const FaceModels>> FaceModels::load(const std::string& la
   return std::shared_ptr<const FaceModels>(std::move(m));
 }
 
-std::vector<Detection> FaceModels::detect(const cv::Mat& grey, double min_relative) const {
+std::vector<Detection> FaceModels::detect(const cv::Mat& grey, double min_relative, int threads) const {
   std::vector<Detection> out;
   if (grey.empty() || grey.type() != CV_8UC1) return out;
   std::vector<dlib::rect_detection> dets;
@@ -393,11 +393,11 @@ std::vector<Detection> FaceModels::detect(const cv::Mat& grey, double min_relati
     if (det->handle) {
       std::vector<double> buf(5 * 16);
       int n = det->module->detect(det->handle, grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0]),
-                                  min_relative, buf.data(), 16);
+                                  min_relative, threads, buf.data(), 16);
       if (n > 16) {
         buf.resize(5 * static_cast<size_t>(n));
         n = det->module->detect(det->handle, grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0]),
-                                min_relative, buf.data(), n);
+                                min_relative, threads, buf.data(), n);
       }
       for (int i = 0; i < n; ++i) {
         const double* o = buf.data() + 5 * i;
@@ -410,7 +410,7 @@ std::vector<Detection> FaceModels::detect(const cv::Mat& grey, double min_relati
     } else {
       dets = hog::detect_down_to(*det->dlib_det,
                                  hog::GreyRows{grey.data, grey.rows, grey.cols, static_cast<long>(grey.step[0])},
-                                 det->scan, min_relative);
+                                 det->scan, min_relative, threads);
     }
   } catch (...) {
     dets.clear();

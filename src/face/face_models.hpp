@@ -38,8 +38,9 @@ class FaceModels {
   // Frontal faces in an 8-bit grey image, largest first. Thread-safe. Every face dlib's detector finds
   // when min_relative is 0; otherwise the faces at least min_relative times as wide as the widest, exactly
   // as dlib finds them, while smaller ones may be missing — the pyramid levels that hold only those are
-  // skipped, the largest share of the work when the faces are large (face/hog_scan.hpp).
-  std::vector<Detection> detect(const cv::Mat& grey, double min_relative = 0) const;
+  // skipped, the largest share of the work when the faces are large (face/hog_scan.hpp). threads >= 2: a
+  // second thread scans every other pyramid level ahead; the faces found are the same.
+  std::vector<Detection> detect(const cv::Mat& grey, double min_relative = 0, int threads = 1) const;
   // 68 landmarks inside box (grey image coordinates). Thread-safe.
   Landmarks68 landmarks(const cv::Mat& grey, const cv::Rect2f& box) const;
 

@@ -38,12 +38,12 @@ IDPHOTO_HOG_EXPORT void* idphoto_hog_create(const char* serialized, size_t bytes
 }
 
 IDPHOTO_HOG_EXPORT int idphoto_hog_detect(void* detector, const unsigned char* grey, long rows, long cols, long step,
-                                         double min_relative, double* out, int max) {
+                                         double min_relative, int threads, double* out, int max) {
   if (!detector || !grey || rows <= 0 || cols <= 0) return -1;
   try {
     auto& h = *static_cast<Handle*>(detector);
     const std::vector<dlib::rect_detection> dets = idphoto::face::hog::detect_down_to(
-        h.det, idphoto::face::hog::GreyRows{grey, rows, cols, step}, h.scan, min_relative);
+        h.det, idphoto::face::hog::GreyRows{grey, rows, cols, step}, h.scan, min_relative, threads);
     const int n = static_cast<int>(dets.size());
     for (int i = 0; i < n && i < max; ++i) {
       const auto& r = dets[static_cast<size_t>(i)].rect;

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#define IDPHOTO_HOG_MODULE_ABI 2
+#define IDPHOTO_HOG_MODULE_ABI 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -18,11 +18,12 @@ int idphoto_hog_abi(void);
    detector serves one thread at a time (it keeps scratch buffers). */
 void* idphoto_hog_create(const char* serialized, size_t bytes);
 /* Detections in an 8-bit grey image (rows × cols, step bytes per row), adjust_threshold 0, down to
-   min_relative times the widest face's width (hog_scan.hpp: detect_down_to; 0 = every level): up to max
-   of them as (left, top, width, height, confidence) in out. Returns how many there are (more than
+   min_relative times the widest face's width (hog_scan.hpp: detect_down_to; 0 = every level), on up to
+   `threads` threads (1 = the caller's only): up to max of them as (left, top, width, height, confidence)
+   in out. Returns how many there are (more than
    max: call again with room for all), or -1 on failure. */
 int idphoto_hog_detect(void* detector, const unsigned char* grey, long rows, long cols, long step,
-                       double min_relative, double* out, int max);
+                       double min_relative, int threads, double* out, int max);
 void idphoto_hog_destroy(void* detector);
 
 #ifdef __cplusplus

@@ -14,7 +14,13 @@
 #define IDPHOTO_FACE_HOG_SCAN_HPP
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include <dlib/image_processing.h>
@@ -47,7 +53,13 @@ using Detector = dlib::frontal_face_detector;
 using Scanner = Detector::image_scanner_type;
 using Pyramid = Scanner::pyramid_type;
 
-// Per-image scratch: the shrunk images and one level's features. One per detector copy (not shared).
+// One level's working buffers: its features and a filter's output. One per thread scanning.
+struct LevelScratch {
+  dlib::array<dlib::array2d<float>> feats;
+  dlib::array2d<float> saliency;
+};
+
+// Per-image scratch: the shrunk images and the buffers of two threads. One per detector copy (not shared).
 class LevelScan {
  public:
   // Starts a new image (the view must outlive the scan). Returns the number of pyramid levels dlib uses.
@@ -83,50 +95,145 @@ class LevelScan {
     return static_cast<double>(dlib::rectangle(pyr.rect_up(dlib::drectangle(r), static_cast<unsigned>(level))).width());
   }
 
-  // Appends the hits of levels [lo, hi) of every filter, before suppression.
+  // Makes the shrunk images of levels [1, hi) (level l's is images_[l - 1]; level 0 is the view).
+  void build(unsigned long hi) {
+    hi = std::min(hi, levels_);
+    Pyramid pyr;
+    while (images_.size() + 1 < hi) {
+      images_.emplace_back();
+      if (images_.size() == 1) pyr(img_, images_.back());
+      else pyr(images_[images_.size() - 2], images_.back());
+    }
+  }
+
+  // Appends the hits of levels [lo, hi) of every filter, before suppression, on the caller's buffers.
   void scan(const Detector& d, unsigned long lo, unsigned long hi, std::vector<dlib::rect_detection>& hits) {
     hi = std::min(hi, levels_);
+    build(hi);
+    for (unsigned long l = lo; l < hi; ++l) scan_level(d, l, own_, hits, nullptr);
+  }
+
+  // Appends level l's hits (its image built) using the buffers given. Reads only the images, so two threads
+  // may scan different levels at once with their own buffers. Returns false, appending nothing, when
+  // *floor rises above l before the level is done (the level is no longer wanted).
+  bool scan_level(const Detector& d, unsigned long l, LevelScratch& w, std::vector<dlib::rect_detection>& hits,
+                  const std::atomic<long>* floor) const {
     const Scanner& s = d.get_scanner();
     const auto& fe = s.get_feature_extractor();
     const int cell = static_cast<int>(s.get_cell_size());
     const int fw = static_cast<int>(s.get_fhog_window_width()), fh = static_cast<int>(s.get_fhog_window_height());
     const unsigned long bw = s.get_fhog_window_width() - 2 * s.get_padding();
     const unsigned long bh = s.get_fhog_window_height() - 2 * s.get_padding();
+    const auto cancelled = [floor, l] { return floor && static_cast<long>(l) < floor->load(std::memory_order_relaxed); };
     Pyramid pyr;
-    std::vector<double> thresh(d.num_detectors());
-    for (unsigned long i = 0; i < d.num_detectors(); ++i) thresh[i] = d.get_processed_w(i).w(s.get_num_dimensions());
-    for (unsigned long l = lo; l < hi; ++l) {
-      while (images_.size() < l) {  // level l's image is images_[l - 1]; level 0 is the view
-        images_.emplace_back();
-        if (images_.size() == 1) pyr(img_, images_.back());
-        else pyr(images_[images_.size() - 2], images_.back());
+    if (l == 0) fe(img_, w.feats, cell, fh, fw);
+    else fe(images_[l - 1], w.feats, cell, fh, fw);
+    const size_t first = hits.size();
+    for (unsigned long i = 0; i < d.num_detectors(); ++i) {
+      if (cancelled()) {
+        hits.resize(first);
+        return false;
       }
-      if (l == 0) fe(img_, feats_, cell, fh, fw);
-      else fe(images_[l - 1], feats_, cell, fh, fw);
-      for (unsigned long i = 0; i < d.num_detectors(); ++i) {
-        const dlib::rectangle area =
-            dlib::impl::apply_filters_to_fhog(d.get_processed_w(i).get_detect_argument(), feats_, saliency_);
-        for (long r = area.top(); r <= area.bottom(); ++r)
-          for (long c = area.left(); c <= area.right(); ++c) {
-            if (saliency_[r][c] < thresh[i]) continue;
-            dlib::rectangle rect = fe.feats_to_image(dlib::centered_rect(dlib::point(c, r), bw, bh), cell, fh, fw);
-            rect = pyr.rect_up(rect, static_cast<unsigned>(l));
-            dlib::rect_detection hit;
-            hit.detection_confidence = saliency_[r][c] - thresh[i];
-            hit.weight_index = i;
-            hit.rect = rect;
-            hits.push_back(hit);
-          }
-      }
+      const double thresh = d.get_processed_w(i).w(s.get_num_dimensions());
+      const dlib::rectangle area =
+          dlib::impl::apply_filters_to_fhog(d.get_processed_w(i).get_detect_argument(), w.feats, w.saliency);
+      for (long r = area.top(); r <= area.bottom(); ++r)
+        for (long c = area.left(); c <= area.right(); ++c) {
+          if (w.saliency[r][c] < thresh) continue;
+          dlib::rectangle rect = fe.feats_to_image(dlib::centered_rect(dlib::point(c, r), bw, bh), cell, fh, fw);
+          rect = pyr.rect_up(rect, static_cast<unsigned>(l));
+          dlib::rect_detection hit;
+          hit.detection_confidence = w.saliency[r][c] - thresh;
+          hit.weight_index = i;
+          hit.rect = rect;
+          hits.push_back(hit);
+        }
     }
+    return true;
   }
+
+  LevelScratch& helper_buffers() { return helper_; }
 
  private:
   GreyRows img_{nullptr, 0, 0, 0};
   unsigned long levels_ = 0;
   std::vector<dlib::array2d<unsigned char>> images_;
-  dlib::array<dlib::array2d<float>> feats_;
-  dlib::array2d<float> saliency_;
+  LevelScratch own_, helper_;
+};
+
+// The levels' hits in the order of a scan from the coarsest level down. With a helper thread, the helper
+// scans every other level (n - 2, n - 4, ...) while the caller scans the rest, so a level is usually ready
+// when it is asked for; the hits, and their order, are those of a one-thread scan. The caller tells the
+// feed the finest level it still expects to want (expect_down_to); the helper skips or abandons (between
+// filters) the levels below it, and every level when the feed is destroyed. A level the helper did not
+// scan and is asked for after all is scanned by the caller.
+class LevelFeed {
+ public:
+  LevelFeed(const Detector& d, LevelScan& scan, unsigned long n, bool helper) : d_(d), scan_(scan), n_(n) {
+    if (!helper || n < 2) return;
+    scan_.build(n);
+    ready_.assign(n, 0);
+    results_.resize(n);
+    try {
+      helper_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+      // No thread to be had: every level on the caller's thread.
+    }
+  }
+  ~LevelFeed() {
+    floor_.store(std::numeric_limits<long>::max());
+    if (helper_.joinable()) helper_.join();
+  }
+  LevelFeed(const LevelFeed&) = delete;
+  LevelFeed& operator=(const LevelFeed&) = delete;
+
+  // The finest level the caller expects to ask for (a guess: any level may still be asked for).
+  void expect_down_to(unsigned long l) { floor_.store(static_cast<long>(l)); }
+
+  // Appends level l's hits (levels are asked for from n - 1 down).
+  void take(unsigned long l, std::vector<dlib::rect_detection>& hits) {
+    if (helper_.joinable() && (n_ - 1 - l) % 2 == 1) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, [&] { return ready_[l] != 0; });
+      if (ready_[l] == 1) {
+        hits.insert(hits.end(), results_[l].begin(), results_[l].end());
+        return;
+      }
+    }
+    scan_.scan(d_, l, l + 1, hits);  // the caller's level, or one the helper could not scan
+  }
+
+ private:
+  void run() {
+    for (unsigned long k = 1; k < n_; k += 2) {
+      const unsigned long l = n_ - 1 - k;
+      std::vector<dlib::rect_detection> hits;
+      bool ok = false;
+      if (static_cast<long>(l) >= floor_.load()) {
+        try {
+          ok = scan_.scan_level(d_, l, scan_.helper_buffers(), hits, &floor_);
+        } catch (...) {
+          ok = false;
+        }
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        results_[l] = std::move(hits);
+        ready_[l] = ok ? 1 : 2;
+      }
+      done_.notify_all();
+    }
+  }
+
+  const Detector& d_;
+  LevelScan& scan_;
+  const unsigned long n_;
+  std::thread helper_;
+  std::atomic<long> floor_{-1};  // levels below it are not wanted (expect_down_to)
+  std::mutex mutex_;
+  std::condition_variable done_;
+  std::vector<int> ready_;  // per level: 0 pending, 1 scanned by the helper, 2 not (the caller scans it)
+  std::vector<std::vector<dlib::rect_detection>> results_;
 };
 
 // dlib's non-maximum suppression (object_detector::operator()): best first, a box overlapping a kept one
@@ -150,19 +257,24 @@ inline std::vector<dlib::rect_detection> suppress(const Detector& d, std::vector
 // Faces in the image, as dlib's detector finds them, down to `min_relative` times the widest face's
 // width (smaller ones may be missing); min_relative <= 0 scans every level. Levels are scanned coarse to
 // fine, and the scan stops at the first level whose boxes are narrower than min_relative times the widest
-// face kept so far (scanning it only when a face near that limit may have its best box there).
+// face kept so far (scanning it only when a face near that limit may have its best box there). With
+// threads >= 2 a second thread scans every other level ahead (LevelFeed); the result is the same.
 inline std::vector<dlib::rect_detection> detect_down_to(const Detector& d, const GreyRows& img, LevelScan& scan,
-                                                        double min_relative) {
+                                                        double min_relative, int threads = 1) {
   const unsigned long n = scan.load(d, img);
   std::vector<dlib::rect_detection> hits;
+  LevelFeed feed(d, scan, n, threads >= 2);
   if (min_relative <= 0) {
-    scan.scan(d, 0, n, hits);
+    // dlib appends the levels fine to coarse, and suppression's sort sees them in that order.
+    std::vector<std::vector<dlib::rect_detection>> per_level(n);
+    for (unsigned long l = n; l-- > 0;) feed.take(l, per_level[l]);
+    for (const auto& level : per_level) hits.insert(hits.end(), level.begin(), level.end());
     return suppress(d, std::move(hits));
   }
   std::vector<dlib::rect_detection> kept;
   for (unsigned long l = n; l-- > 0;) {
     const size_t before = hits.size();
-    scan.scan(d, l, l + 1, hits);
+    feed.take(l, hits);
     if (hits.size() != before) kept = suppress(d, hits);
     double widest = 0;
     for (const auto& k : kept) widest = std::max(widest, static_cast<double>(k.rect.width()));
@@ -174,11 +286,17 @@ inline std::vector<dlib::rect_detection> detect_down_to(const Detector& d, const
     // ... and before it when no face kept is near the limit: a face a little under the limit also fires,
     // more weakly, on the one or two levels above its own, and only its better box on the level below
     // keeps that weaker, wider one out. Without such a box in view the level below changes nothing counted.
-    if (l > 0 && LevelScan::box_width(d, l - 1) + 1 < limit) {
-      bool near = false;
-      for (const auto& k : kept) near = near || static_cast<double>(k.rect.width()) < limit * 1.2 * 1.2 + 1;
-      if (!near) break;
-    }
+    bool near = false;
+    for (const auto& k : kept) near = near || static_cast<double>(k.rect.width()) < limit * 1.2 * 1.2 + 1;
+    if (l > 0 && LevelScan::box_width(d, l - 1) + 1 < limit && !near) break;
+    // As things stand, the scan ends at the coarsest level whose boxes are too narrow (or the one above it).
+    unsigned long last = 0;
+    for (unsigned long k = l; k-- > 0;)
+      if (LevelScan::box_width(d, k) + 1 < limit) {
+        last = near ? k : k + 1;
+        break;
+      }
+    feed.expect_down_to(last);
   }
   return kept;
 }

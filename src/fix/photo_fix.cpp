@@ -290,7 +290,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     }
     const double scale1 = decoded->scale;
     analysis::Analysis a(std::move(decoded.value()), engine.models, faces_down_to(profile.data()));
-    if (engine.options.threads >= 2) a.start_lab();  // CIELAB beside the face search (Engine::check_photo)
+    a.use_threads(engine.options.threads);  // CIELAB and pyramid levels beside the face search (Engine::check_photo)
     const auto t_an = Clock::now();
     const analysis::Head* head = a.head();
     r.timing_ms.emplace_back("analysis", ms_since(t_an));

@@ -129,6 +129,30 @@ std::vector<cv::Rect2f> counted(const std::vector<face::Detection>& dets, double
   });
   return r;
 }
+
+// The samples and every face image of ../shared/data (when present), sorted.
+std::vector<std::filesystem::path> face_images() {
+  std::vector<std::filesystem::path> images = {test::source_dir() / "samples/cn-1inch-obama.jpg",
+                                               test::source_dir() / "samples/obama-source.jpg"};
+  if (const auto data = test::shared_data())
+    for (const char* dir : {"faces/face_recognition", "faces/deepface", "faces/HivisionIDPhotos", "faces/insightface",
+                            "faces/helen_300W_testset", "faces/dlib_examples_faces"})
+      for (const auto& e : std::filesystem::directory_iterator(*data / dir)) {
+        const auto ext = e.path().extension().string();
+        if (ext == ".jpg" || ext == ".png" || ext == ".jpeg") images.push_back(e.path());
+      }
+  std::sort(images.begin(), images.end());
+  return images;
+}
+
+// The image in grey, at most 800 px on its longer side, as analysis.cpp's detection copy.
+cv::Mat detection_copy(const std::filesystem::path& p) {
+  cv::Mat grey = cv::imread(p.string(), cv::IMREAD_GRAYSCALE);
+  REQUIRE_MESSAGE(!grey.empty(), p);
+  const double s = std::min(1.0, 800.0 / std::max(grey.cols, grey.rows));
+  if (s < 1) cv::resize(grey, grey, cv::Size(), s, s, cv::INTER_AREA);
+  return grey;
+}
 }  // namespace
 
 TEST_CASE("detect() down to half the widest face finds exactly the faces a full scan counts") {
@@ -143,22 +167,10 @@ TEST_CASE("detect() down to half the widest face finds exactly the faces a full 
   CHECK(counted(all, 0.3) == counted(models->detect(group, 0.3), 0.3));
   CHECK(models->detect(group, 0.3).size() == 3);
 
-  std::vector<std::filesystem::path> images = {test::source_dir() / "samples/cn-1inch-obama.jpg",
-                                               test::source_dir() / "samples/obama-source.jpg"};
-  if (const auto data = test::shared_data())
-    for (const char* dir : {"faces/face_recognition", "faces/deepface", "faces/HivisionIDPhotos", "faces/insightface",
-                            "faces/helen_300W_testset", "faces/dlib_examples_faces"})
-      for (const auto& e : std::filesystem::directory_iterator(*data / dir)) {
-        const auto ext = e.path().extension().string();
-        if (ext == ".jpg" || ext == ".png" || ext == ".jpeg") images.push_back(e.path());
-      }
-  std::sort(images.begin(), images.end());
+  const std::vector<std::filesystem::path> images = face_images();
   int faces = 0, pruned = 0;
   for (const auto& p : images) {
-    cv::Mat grey = cv::imread(p.string(), cv::IMREAD_GRAYSCALE);
-    REQUIRE_MESSAGE(!grey.empty(), p);
-    const double s = std::min(1.0, 800.0 / std::max(grey.cols, grey.rows));  // as analysis.cpp's detection copy
-    if (s < 1) cv::resize(grey, grey, cv::Size(), s, s, cv::INTER_AREA);
+    const cv::Mat grey = detection_copy(p);
     const auto a = models->detect(grey), b = models->detect(grey, 0.5);
     INFO(p.filename().string());
     CHECK(counted(a, 0.5) == counted(b, 0.5));
@@ -168,6 +180,35 @@ TEST_CASE("detect() down to half the widest face finds exactly the faces a full 
   MESSAGE(images.size() << " images: the same " << faces << " counted faces; " << pruned
                         << " smaller detections left out by the half scan");
   CHECK(faces >= static_cast<int>(images.size()) / 2);
+}
+
+TEST_CASE("detect() on two threads finds the same faces, boxes and scores as on one") {
+  // Both builds of the detector: the AVX2 module (when in use here) and dlib's baseline build.
+  const auto path = std::string("/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+  const std::shared_ptr<const face::FaceModels> builds[] = {
+      test::default_models(), face::FaceModels::load(path, face::FaceModels::default_cache_dir(), true).value()};
+  const cv::Mat group = test::three_faces(cv::IMREAD_GRAYSCALE);
+  const std::vector<std::filesystem::path> images = face_images();
+  for (const auto& models : builds) {
+    INFO("detector " << models->load_info().detector_code);
+    int faces = 0;
+    for (size_t i = 0; i <= images.size(); ++i) {
+      const cv::Mat grey = i < images.size() ? detection_copy(images[i]) : group;
+      INFO((i < images.size() ? images[i].filename().string() : std::string("three faces")));
+      for (const double down_to : {0.0, 0.5}) {
+        const auto one = models->detect(grey, down_to, 1), two = models->detect(grey, down_to, 2);
+        REQUIRE(one.size() == two.size());
+        for (size_t k = 0; k < one.size(); ++k) {
+          CHECK(one[k].box == two[k].box);
+          CHECK(one[k].score == two[k].score);
+        }
+        if (down_to > 0) faces += static_cast<int>(one.size());
+      }
+    }
+    MESSAGE((images.size() + 1) << " images, " << faces << " faces, the same on one and two threads ("
+                              << models->load_info().detector_code << ")");
+    CHECK(faces >= static_cast<int>(images.size()) / 2);
+  }
 }
 
 TEST_CASE("the AVX2 detector module finds the same faces as dlib's baseline build") {
