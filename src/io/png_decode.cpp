@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <csetjmp>
 #include <cstdio>
@@ -14,6 +15,71 @@
 namespace idphoto::io::detail {
 namespace {
 
+// One row of 8-bit BGR or BGRA pixels as BGR, a transparent pixel composed over white (what a portal's
+// page shows behind it). Returns whether any pixel was not opaque.
+bool to_bgr_row(const std::uint8_t* p, int channels, int width, std::uint8_t* d) {
+  if (channels == 3) {
+    std::memcpy(d, p, static_cast<std::size_t>(width) * 3);
+    return false;
+  }
+  bool translucent = false;
+  for (int x = 0; x < width; ++x, p += 4, d += 3) {
+    const int a = p[3];
+    if (a != 255) translucent = true;
+    for (int c = 0; c < 3; ++c) d[c] = static_cast<std::uint8_t>((p[c] * a + 255 * (255 - a) + 127) / 255);
+  }
+  return translucent;
+}
+
+// Averages d × d blocks of BGR rows fed top to bottom into a ceil(width / d) × ceil(height / d) image;
+// the blocks of the last column and row average the pixels that are left. Holds one row of sums, so a
+// non-interlaced PNG is reduced while libpng reads it, never whole in memory.
+class BoxReduce {
+ public:
+  void start(int width, int height, int d) {
+    w_ = width;
+    h_ = height;
+    d_ = d;
+    y_ = 0;
+    out.create((height + d - 1) / d, (width + d - 1) / d, CV_8UC3);
+    sums_.assign(static_cast<std::size_t>(out.cols) * 3, 0);
+  }
+  void add(const std::uint8_t* bgr) {
+    std::uint32_t* s = sums_.data();
+    for (int bx = 0, x = 0; bx < out.cols; ++bx, s += 3) {
+      const int end = std::min(x + d_, w_);
+      for (; x < end; ++x)
+        for (int c = 0; c < 3; ++c) s[c] += bgr[3 * x + c];
+    }
+    ++y_;
+    if (y_ % d_ != 0 && y_ != h_) return;
+    const auto band = static_cast<std::uint32_t>((y_ - 1) % d_ + 1);
+    std::uint8_t* o = out.ptr<std::uint8_t>((y_ - 1) / d_);
+    for (int bx = 0; bx < out.cols; ++bx) {
+      const std::uint32_t n = band * static_cast<std::uint32_t>(std::min(d_, w_ - bx * d_));
+      for (int c = 0; c < 3; ++c) {
+        std::uint32_t& v = sums_[static_cast<std::size_t>(3 * bx + c)];
+        o[3 * bx + c] = static_cast<std::uint8_t>((v + n / 2) / n);
+        v = 0;
+      }
+    }
+  }
+  cv::Mat out;
+
+ private:
+  int w_ = 0, h_ = 0, d_ = 1, y_ = 0;
+  std::vector<std::uint32_t> sums_;
+};
+
+// The EXIF orientation of an eXIf chunk's bytes (1 when none).
+int orientation_of(const std::vector<std::uint8_t>& exif) {
+  if (exif.empty()) return 1;
+  const std::optional<ExifInfo> e = parse_exif(exif);
+  return e ? e->orientation : 1;
+}
+
+bool swaps_sides(int orientation) { return orientation >= 5 && orientation <= 8; }
+
 // State shared with libpng's callbacks. Owned by the caller so that libpng's longjmp never skips a
 // destructor: the setjmp frame below holds only trivially destructible locals.
 struct PngState {
@@ -23,10 +89,17 @@ struct PngState {
   png_infop info = nullptr;
   char message[256] = {};
   const Limits* limits = nullptr;
+  const DecodeOptions* options = nullptr;
+  bool stream = true;  // a non-interlaced image may be reduced row by row as it is read
   bool limit_hit = false;
   bool pixels_done = false;  // every row was read: a damaged tail (IEND) is tolerated
-  cv::Mat pixels;            // BGR or BGRA, 8 bits
+  cv::Mat pixels;            // BGR or BGRA, 8 bits (read whole: interlaced, or not reduced)
   std::vector<png_bytep> rows;
+  int width = 0, height = 0;  // as stored (IHDR)
+  int reduce = 1;            // > 1: rows were box-averaged into `box` by this factor as they were read
+  BoxReduce box;
+  std::vector<std::uint8_t> row, bgr_row;
+  bool translucent = false;
   std::vector<std::uint8_t> exif;  // the eXIf chunk (a TIFF header and IFDs, as in a JPEG's APP1 after "Exif\0\0")
   DecodedImage* out = nullptr;
 
@@ -83,6 +156,8 @@ bool run_png(PngState* s) {
     return false;
   }
   DecodedImage& out = *s->out;
+  s->width = static_cast<int>(w);
+  s->height = static_cast<int>(h);
   out.bit_depth = depth;
   out.progressive = interlace != PNG_INTERLACE_NONE;
   const bool trns = png_get_valid(s->png, s->info, PNG_INFO_tRNS) != 0;
@@ -125,6 +200,28 @@ bool run_png(PngState* s) {
   png_read_update_info(s->png, s->info);
   const int channels = png_get_channels(s->png, s->info);
   if (channels != 3 && channels != 4) png_error(s->png, "unexpected PNG channel layout");
+  if (interlace == PNG_INTERLACE_NONE && s->stream) {
+    // Reduced as it is read when the analysis needs fewer pixels (see decode_png), for the orientation of
+    // an eXIf chunk before the image data (none: as stored).
+    const int iw = static_cast<int>(w), ih = static_cast<int>(h);
+    const int d = swaps_sides(orientation_of(s->exif)) ? reduction_for(ih, iw, *s->options)
+                                                       : reduction_for(iw, ih, *s->options);
+    if (d > 1) {
+      s->reduce = d;
+      s->box.start(iw, ih, d);
+      s->row.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(channels));
+      s->bgr_row.resize(static_cast<std::size_t>(w) * 3);
+      for (png_uint_32 y = 0; y < h; ++y) {
+        png_read_row(s->png, s->row.data(), nullptr);
+        s->translucent = to_bgr_row(s->row.data(), channels, iw, s->bgr_row.data()) || s->translucent;
+        s->box.add(s->bgr_row.data());
+      }
+      s->pixels_done = true;
+      png_read_end(s->png, s->info);
+      s->take_exif();
+      return true;
+    }
+  }
   s->pixels.create(static_cast<int>(h), static_cast<int>(w), channels == 4 ? CV_8UC4 : CV_8UC3);
   s->rows.resize(h);
   for (png_uint_32 y = 0; y < h; ++y) s->rows[y] = s->pixels.ptr<png_byte>(static_cast<int>(y));
@@ -148,20 +245,19 @@ bool ihdr_size(std::span<const std::uint8_t> b, std::uint32_t& w, std::uint32_t&
   return true;
 }
 
-}  // namespace
-
-Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limits& limits,
-                                const DecodeOptions& options) {
-  std::uint32_t w = 0, h = 0;
-  if (ihdr_size(bytes, w, h)) {
-    if (auto e = check_dimensions(w, h, limits)) return *e;
-  }
+// One reading of the file. nullopt: its rows were reduced as they were read, and an eXIf chunk after the
+// image data turned the photo so that another factor is wanted: read it again whole (stream off), so that
+// the result does not depend on where the chunk is.
+std::optional<Result<DecodedImage>> decode_png_pass(std::span<const std::uint8_t> bytes, const Limits& limits,
+                                                    const DecodeOptions& options, bool stream) {
   DecodedImage out;
   out.format = "png";
   out.bytes = bytes.size();
   PngState s;
   s.bytes = bytes;
   s.limits = &limits;
+  s.options = &options;
+  s.stream = stream;
   s.out = &out;
   s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &s, png_on_error, png_on_warning);
   if (s.png == nullptr) return Error{ErrorCode::internal, "libpng could not initialise"};
@@ -171,22 +267,6 @@ Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limit
     if (s.limit_hit) return Error{ErrorCode::limit_exceeded, s.message};
     return Error{ErrorCode::unreadable, std::string("unreadable PNG: ") + s.message};
   }
-  cv::Mat bgr;
-  if (s.pixels.channels() == 4) {
-    bgr.create(s.pixels.rows, s.pixels.cols, CV_8UC3);
-    for (int y = 0; y < s.pixels.rows; ++y) {
-      const std::uint8_t* p = s.pixels.ptr<std::uint8_t>(y);
-      std::uint8_t* d = bgr.ptr<std::uint8_t>(y);
-      for (int x = 0; x < s.pixels.cols; ++x, p += 4, d += 3) {
-        const int a = p[3];
-        if (a != 255) out.alpha_used = true;
-        for (int c = 0; c < 3; ++c)
-          d[c] = static_cast<std::uint8_t>((p[c] * a + 255 * (255 - a) + 127) / 255);
-      }
-    }
-  } else {
-    bgr = s.pixels;
-  }
   // EXIF in a PNG (the eXIf chunk): orientation applied as for a JPEG, resolution when there is no pHYs.
   const std::optional<ExifInfo> exif = s.exif.empty() ? std::nullopt : parse_exif(s.exif);
   out.exif_orientation = exif ? exif->orientation : 1;
@@ -194,18 +274,52 @@ Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limit
     out.dpi = exif->dpi();
     out.dpi_source = "exif";
   }
-  out.bgr = apply_orientation(bgr, out.exif_orientation);
-  out.width = out.bgr.cols;
-  out.height = out.bgr.rows;
-  // Reduced as a JPEG would be at its DCT scale: a 196 MP PNG used to reach the analysis whole
-  // (3 GB and past the 10 s time cap) where the same photo as a JPEG arrives at 1/8.
-  if (const int d = reduction_for(out.width, out.height, options); d > 1) {
-    cv::Mat small;
-    cv::resize(out.bgr, small, cv::Size((out.width + d - 1) / d, (out.height + d - 1) / d), 0, 0, cv::INTER_AREA);
-    out.bgr = small;
-    out.scale = 1.0 / d;
+  // Reduced as a JPEG would be at its DCT scale: a 196 MP PNG used to reach the analysis whole (3 GB and
+  // past the 10 s time cap) where the same photo as a JPEG arrives at 1/8. A non-interlaced PNG was
+  // reduced while it was read; an interlaced one (its rows arrive in seven passes) is reduced here.
+  const int full_w = s.width, full_h = s.height;
+  const int wanted = swaps_sides(out.exif_orientation) ? reduction_for(full_h, full_w, options)
+                                                       : reduction_for(full_w, full_h, options);
+  if (s.reduce > 1 && s.reduce != wanted) return std::nullopt;
+  cv::Mat bgr;
+  int d = s.reduce;
+  if (d > 1) {
+    bgr = s.box.out;
+    out.alpha_used = s.translucent;
+  } else {
+    const int pw = s.pixels.cols, ph = s.pixels.rows;
+    d = wanted;
+    if (d > 1) s.box.start(pw, ph, d);
+    if (s.pixels.channels() == 3 && d == 1) {
+      bgr = s.pixels;
+    } else {
+      if (d == 1) bgr.create(ph, pw, CV_8UC3);
+      std::vector<std::uint8_t> line(d > 1 ? static_cast<std::size_t>(pw) * 3 : 0);
+      for (int y = 0; y < ph; ++y) {
+        std::uint8_t* dst = d > 1 ? line.data() : bgr.ptr<std::uint8_t>(y);
+        out.alpha_used = to_bgr_row(s.pixels.ptr<std::uint8_t>(y), s.pixels.channels(), pw, dst) || out.alpha_used;
+        if (d > 1) s.box.add(dst);
+      }
+      if (d > 1) bgr = s.box.out;
+    }
   }
+  out.bgr = apply_orientation(bgr, out.exif_orientation);
+  out.width = swaps_sides(out.exif_orientation) ? full_h : full_w;
+  out.height = swaps_sides(out.exif_orientation) ? full_w : full_h;
+  if (d > 1) out.scale = 1.0 / d;
   return out;
+}
+
+}  // namespace
+
+Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limits& limits,
+                                const DecodeOptions& options) {
+  std::uint32_t w = 0, h = 0;
+  if (ihdr_size(bytes, w, h)) {
+    if (auto e = check_dimensions(w, h, limits)) return *e;
+  }
+  if (auto r = decode_png_pass(bytes, limits, options, true)) return std::move(*r);
+  return std::move(*decode_png_pass(bytes, limits, options, false));
 }
 
 }  // namespace idphoto::io::detail

@@ -250,7 +250,28 @@ TEST_CASE("scaled JPEG decode keeps the smallest DCT scale above the minimum") {
   CHECK(rotated->bgr.rows == 500);
 }
 
-TEST_CASE("a large PNG is reduced as a JPEG is: same factor, same size, area-averaged") {
+namespace {
+// Independent reference for the PNG reduction: each output pixel is the rounded mean of its d × d block of
+// the full image, the blocks of the last row and column holding what is left.
+cv::Mat block_means(const cv::Mat& full, int d) {
+  cv::Mat out((full.rows + d - 1) / d, (full.cols + d - 1) / d, CV_8UC3);
+  for (int by = 0; by < out.rows; ++by)
+    for (int bx = 0; bx < out.cols; ++bx) {
+      const cv::Rect r = cv::Rect(bx * d, by * d, d, d) & cv::Rect(0, 0, full.cols, full.rows);
+      const cv::Mat block = full(r);
+      for (int c = 0; c < 3; ++c) {
+        long sum = 0;
+        for (int y = 0; y < block.rows; ++y)
+          for (int x = 0; x < block.cols; ++x) sum += block.at<cv::Vec3b>(y, x)[c];
+        const long n = static_cast<long>(r.area());
+        out.at<cv::Vec3b>(by, bx)[c] = static_cast<uchar>((sum + n / 2) / n);
+      }
+    }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a large PNG is reduced as a JPEG is: same factor, same size, block means") {
   // A PNG used to reach the analysis whole: a 196 MP one took 3 GB and ran past the 10 s time cap
   // where the same photo as a JPEG is decoded at 1/8.
   const cv::Mat img = gradient(2000, 1500);
@@ -281,10 +302,38 @@ TEST_CASE("a large PNG is reduced as a JPEG is: same factor, same size, area-ave
     CHECK(p->bgr.size() == j->bgr.size());
     CHECK(p->width == 2000);
     CHECK(p->height == 1500);
-    cv::Mat down;
-    cv::resize(full->bgr, down, p->bgr.size(), 0, 0, cv::INTER_AREA);
-    CHECK(cv::norm(down, p->bgr, cv::NORM_INF) == 0);
+    const int d = static_cast<int>(std::lround(1 / p->scale));
+    CHECK(cv::norm(block_means(full->bgr, d), p->bgr, cv::NORM_INF) == 0);
   }
+  // Interlaced, its rows come in seven passes and the image is reduced after reading: the same pixels as
+  // the non-interlaced file, which is reduced row by row while it is read.
+  test::PngWriteOptions adam7;
+  adam7.interlace = PNG_INTERLACE_ADAM7;
+  auto inter = decode(test::write_png(2000, 1500, PNG_COLOR_TYPE_RGB, 8, rows, adam7), Limits{}, DecodeOptions{295, 413});
+  auto plain = decode(png, Limits{}, DecodeOptions{295, 413});
+  REQUIRE(inter.ok());
+  REQUIRE(plain.ok());
+  CHECK(inter->progressive);
+  CHECK(inter->scale == plain->scale);
+  CHECK(cv::norm(inter->bgr, plain->bgr, cv::NORM_INF) == 0);
+  // With alpha: every pixel composed over white first, then the blocks averaged.
+  std::vector<Bytes> rgba_rows;
+  cv::Mat over_white(1500, 2000, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y) {
+    Bytes r;
+    for (int x = 0; x < img.cols; ++x) {
+      const cv::Vec3b p = img.at<cv::Vec3b>(y, x);
+      const int a = (x * 7 + y * 3) % 256;
+      r.insert(r.end(), {p[2], p[1], p[0], static_cast<std::uint8_t>(a)});
+      for (int c = 0; c < 3; ++c) over_white.at<cv::Vec3b>(y, x)[c] = static_cast<uchar>((p[c] * a + 255 * (255 - a) + 127) / 255);
+    }
+    rgba_rows.push_back(r);
+  }
+  auto rgba = decode(test::write_png(2000, 1500, PNG_COLOR_TYPE_RGB_ALPHA, 8, rgba_rows), Limits{}, DecodeOptions{295, 413});
+  REQUIRE(rgba.ok());
+  CHECK(rgba->alpha_used);
+  CHECK(rgba->scale == 0.5);  // landscape 2000 x 1500: 1/2 keeps 413 rows
+  CHECK(cv::norm(block_means(over_white, 2), rgba->bgr, cv::NORM_INF) == 0);
   auto eighth = decode(png, Limits{}, DecodeOptions{200, 150});
   REQUIRE(eighth.ok());
   CHECK(eighth->scale == 0.125);
@@ -293,12 +342,47 @@ TEST_CASE("a large PNG is reduced as a JPEG is: same factor, same size, area-ave
   test::PngWriteOptions w;
   const Bytes app1 = test::exif_payload(6);
   w.exif = Bytes(app1.begin() + 6, app1.end());  // eXIf holds the TIFF data without "Exif\0\0"
-  auto rotated = decode(test::write_png(2000, 1500, PNG_COLOR_TYPE_RGB, 8, rows, w), Limits{}, DecodeOptions{295, 413});
+  const Bytes with_exif = test::write_png(2000, 1500, PNG_COLOR_TYPE_RGB, 8, rows, w);
+  auto rotated = decode(with_exif, Limits{}, DecodeOptions{295, 413});
   REQUIRE(rotated.ok());
   CHECK(rotated->scale == 0.25);
   CHECK(rotated->width == 1500);
   CHECK(rotated->height == 2000);
   CHECK(rotated->bgr.size() == cv::Size(375, 500));
+  // The same eXIf chunk only after the image data: the rows are reduced while read for the photo as
+  // stored (1/2 keeps 413 rows), then the turn becomes known. The result does not depend on the chunk's place.
+  Bytes late;
+  {
+    // Chunks: length (4), type (4), data, CRC (4) after the 8-byte signature. One eXIf, just before IEND.
+    Bytes exif_chunk;
+    late.assign(with_exif.begin(), with_exif.begin() + 8);
+    std::size_t at = 8;
+    while (at + 12 <= with_exif.size()) {
+      const std::size_t len = (std::size_t{with_exif[at]} << 24) | (std::size_t{with_exif[at + 1]} << 16) |
+                              (std::size_t{with_exif[at + 2]} << 8) | with_exif[at + 3];
+      const std::string type(with_exif.begin() + static_cast<long>(at) + 4, with_exif.begin() + static_cast<long>(at) + 8);
+      const Bytes chunk(with_exif.begin() + static_cast<long>(at), with_exif.begin() + static_cast<long>(at + 12 + len));
+      if (type == "eXIf") exif_chunk = chunk;
+      else if (type == "IEND") {
+        late.insert(late.end(), exif_chunk.begin(), exif_chunk.end());
+        late.insert(late.end(), chunk.begin(), chunk.end());
+      } else late.insert(late.end(), chunk.begin(), chunk.end());
+      at += 12 + len;
+    }
+    REQUIRE(!exif_chunk.empty());  // (libpng writes it twice, before and after the image data: both go)
+  }
+  auto turned_late = decode(late, Limits{}, DecodeOptions{295, 413});
+  REQUIRE(turned_late.ok());
+  CHECK(turned_late->exif_orientation == 6);
+  CHECK(turned_late->scale == 0.25);
+  CHECK(turned_late->bgr.size() == cv::Size(375, 500));
+  CHECK(cv::norm(turned_late->bgr, rotated->bgr, cv::NORM_INF) == 0);
+  // (That took a second reading of the file, whole.) The other way: stored 2000 x 1500 would be reduced
+  // by 1/8 to 250 x 188; turned, 188 wide is under 200, so 1/4 is wanted.
+  auto reread = decode(late, Limits{}, DecodeOptions{200, 150});
+  REQUIRE(reread.ok());
+  CHECK(reread->scale == 0.25);
+  CHECK(reread->bgr.size() == cv::Size(375, 500));
 }
 
 TEST_CASE("pixel and dimension limits come from the header") {
