@@ -45,6 +45,16 @@ std::string sniff_non_core(const std::vector<std::uint8_t>& bytes);
 // or unsupported_format naming the codec module and where it was looked for when it cannot be loaded.
 std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const std::string& path,
                                   std::vector<std::uint8_t>& png);
+// The report of one input's bytes (kind "photo" or "signature"), as `check`, `signature check` and
+// `batch` give it: the core's, or for BMP/TIFF/PPM/WebP the core's on a PNG re-encoding, with the
+// file-level findings judged on the original (restore_original).
+Report check_any(const Engine& engine, const Profile& profile, std::string_view kind, const std::string& path,
+                 const std::vector<std::uint8_t>& bytes);
+// A report made on a PNG re-encoding of a file in another format: its image format and byte count, and
+// the profile's file format and size findings (KIND.file.format, KIND.file.size), judged again on the
+// original file.
+void restore_original(Report& r, std::string_view kind, const std::string& format, std::uint64_t bytes,
+                      const Profile& profile);
 
 // --profile (empty: the kind's default) resolved and of the wanted kind; otherwise prints
 // "idphoto CMD: ..." (with wrong_kind_hint when the kind differs) and returns nothing (exit 2).

@@ -332,10 +332,14 @@ struct FixOutcome {
 // A failing input fixed (photo: `fix`; signature: `clean`) and written under --fix-dir when the
 // result passes its re-check; never over the input.
 FixOutcome fix_into_dir(const Engine& engine, const Profile& profile, const std::string& kind,
-                        const BatchItem& item, const std::vector<std::uint8_t>& bytes,
+                        const BatchItem& item, const std::vector<std::uint8_t>& original,
                         const std::string& dir, const std::string& stem) {
   FixOutcome o;
   o.attempted = true;
+  // BMP/TIFF/PPM/WebP reach the core as PNG, as in `fix` and `signature clean`.
+  std::vector<std::uint8_t> converted;
+  if (!sniff_non_core(original).empty() && reencode_png(original, item.path, converted)) converted.clear();
+  const std::vector<std::uint8_t>& bytes = converted.empty() ? original : converted;
   std::vector<std::uint8_t> output;
   std::string format;
   bool passed = false;
@@ -517,7 +521,9 @@ int run_batch(const BatchArgs& args) {
                   bar.c_str(), n_done, total, rate, duration_text(eta).c_str(),
                   zh ? "不合格" : "failed", n_fail, zh ? "错误" : "errors", n_error,
                   final ? "\n" : "");
-    std::cerr << buf << std::flush;
+    // stdio, not std::cerr: the codec module swaps std::cerr's buffer while a worker decodes a BMP/TIFF/WebP.
+    std::fputs(buf, stderr);
+    std::fflush(stderr);
   };
 
   std::signal(SIGINT, on_sigint);
@@ -541,8 +547,7 @@ int run_batch(const BatchArgs& args) {
           r = error_report(item.path, profile->id(), args.kind, *file.error);
         } else {
           bytes = std::move(file.bytes);
-          r = args.kind == "signature" ? engine.check_signature(bytes, *profile, item.path)
-                                       : engine.check_photo(bytes, *profile, item.path);
+          r = check_any(engine, *profile, args.kind, item.path, bytes);
         }
       } catch (const std::exception& e) {
         r = error_report(item.path, profile->id(), args.kind,

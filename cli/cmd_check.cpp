@@ -44,21 +44,23 @@ std::string sniff(const std::vector<std::uint8_t>& b) {
   return "";
 }
 
-std::vector<std::string> allowed_formats(const Profile& profile) {
+std::vector<std::string> allowed_formats(const Profile& profile, const std::string& format_check) {
   std::vector<std::string> out;
   try {
     auto j = nlohmann::json::parse(profile.to_json());
-    const auto& a = j.at("checks").at("photo.file.format").at("allowed");
+    const auto& a = j.at("checks").at(format_check).at("allowed");
     for (const auto& s : a) out.push_back(s.get<std::string>());
   } catch (...) {
   }
   return out;
 }
 
-// The report of a BMP/TIFF/PPM/WebP file: pixels checked through a PNG re-encoding, file-level
-// findings judged on the original file.
-void restore_original(Report& r, const std::string& format, std::uint64_t bytes,
+}  // namespace
+
+void restore_original(Report& r, std::string_view kind, const std::string& format, std::uint64_t bytes,
                       const Profile& profile) {
+  const std::string format_check = std::string(kind) + ".file.format", size_check = std::string(kind) + ".file.size";
+  const bool photo = kind == "photo";
   if (r.image) {
     r.image->format = format;
     r.image->bytes = bytes;
@@ -66,8 +68,8 @@ void restore_original(Report& r, const std::string& format, std::uint64_t bytes,
   }
   const std::string fmt = upper(format);
   for (Finding& f : r.findings) {
-    if (f.id == "photo.file.format") {
-      const auto allowed = allowed_formats(profile);
+    if (f.id == format_check) {
+      const auto allowed = allowed_formats(profile, format_check);
       std::string list;
       for (const auto& s : allowed) list += (list.empty() ? "" : ", ") + upper(s);
       f.value = std::nullopt;
@@ -80,10 +82,11 @@ void restore_original(Report& r, const std::string& format, std::uint64_t bytes,
         f.status = Status::fail;
         f.message = {"文件格式不符：检测到 " + fmt + "，应为 " + list,
                      "Wrong file format: the file is " + fmt + "; allowed " + list};
-        f.hint = {"请将照片另存为 " + list + " 格式（不要只改扩展名）",
-                  "Save the photo as " + list + " (renaming the file is not enough)"};
+        f.hint = {std::string(photo ? "请将照片另存为 " : "请将图片另存为 ") + list + " 格式（不要只改扩展名）",
+                  std::string(photo ? "Save the photo as " : "Save the image as ") + list +
+                      " (renaming the file is not enough)"};
       }
-    } else if (f.id == "photo.file.size" && f.unit == "KB") {
+    } else if (f.id == size_check && f.unit == "KB") {
       const double kb = static_cast<double>(bytes) / 1024.0;
       f.value = kb;
       char buf[64];
@@ -108,17 +111,16 @@ void restore_original(Report& r, const std::string& format, std::uint64_t bytes,
                 allowed,
             std::string(low ? "File too small: the file is " : "File too large: the file is ") +
                 buf + "; allowed " + allowed};
-        f.hint = low ? LocalText{"请用更高的质量保存照片，不要使用反复压缩过的图片",
+        f.hint = low ? LocalText{photo ? "请用更高的质量保存照片，不要使用反复压缩过的图片"
+                                       : "请用更高的质量保存图片，不要使用反复压缩过的图片",
                                  "Save with a higher quality setting; do not use a heavily "
                                  "compressed copy"}
-                     : LocalText{"请用较低的质量（更强的压缩）保存照片",
+                     : LocalText{photo ? "请用较低的质量（更强的压缩）保存照片" : "请用较低的质量（更强的压缩）保存图片",
                                  "Save with a lower quality setting (stronger compression)"};
       }
     }
   }
 }
-
-}  // namespace
 
 std::string sniff_non_core(const std::vector<std::uint8_t>& bytes) { return sniff(bytes); }
 
@@ -146,13 +148,12 @@ std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const 
                "'" + path + "' (" + fmt + ") cannot be decoded: " + failed->message};
 }
 
-namespace {
-
-// The report of one input's bytes: the core's, or for BMP/TIFF/PPM/WebP the core's on a PNG re-encoding
-// with the file-level findings judged on the original.
-Report check_bytes(const Engine& engine, const Profile& profile, const std::string& path,
-                   const std::vector<std::uint8_t>& bytes) {
-  Report r = engine.check_photo(bytes, profile, path);
+Report check_any(const Engine& engine, const Profile& profile, std::string_view kind, const std::string& path,
+                 const std::vector<std::uint8_t>& bytes) {
+  const auto check = [&](const std::vector<std::uint8_t>& b) {
+    return kind == "signature" ? engine.check_signature(b, profile, path) : engine.check_photo(b, profile, path);
+  };
+  Report r = check(bytes);
   if (!r.error || r.error->code != ErrorCode::unsupported_format) return r;
   const std::string fmt = sniff(bytes);
   if (fmt.empty()) {
@@ -168,16 +169,14 @@ Report check_bytes(const Engine& engine, const Profile& profile, const std::stri
     r.error = *e;
     return r;
   }
-  Report converted = engine.check_photo(png, profile, path);
+  Report converted = check(png);
   if (converted.error) {
     if (converted.image) converted.image->format = fmt;
     return converted;
   }
-  restore_original(converted, fmt, bytes.size(), profile);
+  restore_original(converted, kind, fmt, bytes.size(), profile);
   return converted;
 }
-
-}  // namespace
 
 Command add_check_command(CLI::App& root) {
   auto args = std::make_shared<CheckArgs>();
@@ -238,7 +237,7 @@ Command add_check_command(CLI::App& root) {
     for (const std::string& f : args->files) {
       const InputFile file = read_input_file(f, engine->options().limits.max_bytes);
       Report r = file.error ? error_report(f, profile->id(), "photo", *file.error)
-                            : check_bytes(*engine, *profile, f, file.bytes);
+                            : check_any(*engine, *profile, "photo", f, file.bytes);
       if (args->json) {
         std::cout << r.to_json() << "\n";
       } else {

@@ -48,34 +48,6 @@ Input read_input(const std::string& path, std::uint64_t max_bytes) {
   return in;
 }
 
-// File-level findings judged on the original file, not the in-memory PNG.
-void restore_original(Report& r, const Input& in, const Profile& profile) {
-  if (in.original_format.empty() || !r.image) return;
-  r.image->format = in.original_format;
-  r.image->bytes = in.original_bytes;
-  std::vector<std::string> allowed;
-  try {
-    for (const auto& s : nlohmann::json::parse(profile.to_json())
-                             .at("checks").at("signature.file.format").at("allowed"))
-      allowed.push_back(s);
-  } catch (...) {
-  }
-  for (Finding& f : r.findings) {
-    if (f.id == "signature.file.format") {
-      f.value_text = in.original_format;
-      const bool ok = std::find(allowed.begin(), allowed.end(), in.original_format) != allowed.end();
-      f.status = ok ? Status::pass : Status::fail;
-      f.message = ok ? LocalText{"文件格式合格：" + in.original_format, "File format OK: " + in.original_format}
-                     : LocalText{"文件格式不符：检测到 " + in.original_format,
-                                 "Wrong file format: the file is " + in.original_format};
-    } else if (f.id == "signature.file.size") {
-      const double kb = in.original_bytes / 1024.0;
-      f.value = kb;
-      if (f.range && !f.range->contains(kb)) f.status = Status::fail;
-    }
-  }
-}
-
 constexpr const char* kSignatureKindHint = "`signature` needs a signature profile (e.g. cn-signature)";
 
 
@@ -140,10 +112,9 @@ Command add_signature_command(CLI::App& root) {
       if (!profile) return Exit::usage;
       int code = Exit::ok;
       for (const auto& f : args->files) {
-        Input in = read_input(f, engine->options().limits.max_bytes);
-        Report r = in.error ? error_report(f, profile->id(), "signature", *in.error)
-                            : engine->check_signature(in.bytes, *profile, f);
-        restore_original(r, in, *profile);
+        InputFile file = read_input_file(f, engine->options().limits.max_bytes);
+        Report r = file.error ? error_report(f, profile->id(), "signature", *file.error)
+                              : check_any(*engine, *profile, "signature", f, file.bytes);
         if (args->json) std::cout << r.to_json() << "\n";
         else print_report(r, args->lang, colour);
         code = std::max(code, exit_code_for(r));
@@ -171,7 +142,8 @@ Command add_signature_command(CLI::App& root) {
       o.annotate = !args->annotate.empty();
       o.deskew = args->deskew;
       SignatureResult res = engine->clean_signature(in.bytes, *profile, o, args->input);
-      restore_original(res.before, in, *profile);
+      if (!in.original_format.empty())
+        restore_original(res.before, "signature", in.original_format, in.original_bytes, *profile);
       int code = res.before.error ? exit_code_for(res.before) : res.passed() ? Exit::ok : Exit::failed;
       std::string err;
       if (!args->annotate.empty() && !res.annotation.empty() && !write_atomically(args->annotate, res.annotation, err)) {

@@ -3,6 +3,7 @@
 // ~140 shared libraries on Debian) does not slow every start. No exception leaves this file.
 #include <climits>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <cstdio>
 #include <exception>
@@ -38,8 +39,17 @@ bool guarded(char* err, std::size_t err_size, F&& f) {
 }
 
 // OpenCV 4.6's imdecode/imwrite print a failure's details to std::cerr themselves before returning an
-// empty result; the CLI reports the failure in its own words, so that print is swallowed.
+// empty result; the CLI reports the failure in its own words, so that print is swallowed. std::cerr is
+// one object for the process, so the calls that swap its buffer take turns: when two `batch` workers
+// decoded BMPs at once, the second saved the first's sink as "the" buffer and put it back after the sink
+// was gone, and the process crashed at exit flushing std::cerr. (batch draws its progress line with
+// stdio, so no line of its own lands in a sink.)
+std::mutex& cerr_mutex() {
+  static std::mutex m;
+  return m;
+}
 struct QuietCerr {
+  std::lock_guard<std::mutex> turn{cerr_mutex()};
   std::ostringstream sink;
   std::streambuf* saved = std::cerr.rdbuf(sink.rdbuf());
   ~QuietCerr() { std::cerr.rdbuf(saved); }

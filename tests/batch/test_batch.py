@@ -411,6 +411,45 @@ class Batch(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(fixed)), ["a.jpeg.jpg", "a.jpg~1.jpg", "a.jpg~2.jpg", "b.jpg"])
         self.assertIn("fixed -> " + os.path.join(fixed, "a.jpg~1.jpg"), out)
 
+    def test_formats_read_through_opencv_are_judged_as_check_judges_them(self):
+        # batch used to report BMP/TIFF/PPM/WebP as unsupported_format (exit 3) where `check` and
+        # `signature check` read them through the codec module and judge them: now the same report.
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+        from cli_support import bmp_bytes, pgm_bytes  # noqa: E402
+        folder = os.path.join(self.tmp.name, "other-formats")
+        os.makedirs(folder)
+        # Black strokes on white paper, as a scanned signature.
+        ink = lambda x, y: (20, 20, 20) if 40 <= x < 260 and 50 <= y < 70 or 60 <= x < 70 and 30 <= y < 90 \
+            else (250, 250, 250)  # noqa: E731
+        bmp = os.path.join(folder, "scan.bmp")
+        with open(bmp, "wb") as f:
+            f.write(bmp_bytes(300, 120, ink))
+        pgm = os.path.join(folder, "scan.pgm")
+        with open(pgm, "wb") as f:
+            f.write(pgm_bytes(300, 120, ink))
+        for kind in ("photo", "signature"):
+            rep = self.report_path(kind + "-formats.jsonl")
+            code, out, err = run(folder, "--kind", kind, "--report", rep)
+            self.assertEqual(code, 1, out + err)  # judged (and failed: JPEG-only profiles), not unreadable
+            got = {r["input"]: r for r in jsonl(rep)}
+            self.assertEqual(set(got), {bmp, pgm})
+            for path, fmt in ((bmp, "bmp"), (pgm, "ppm")):
+                r = got[path]
+                self.assertEqual(r["verdict"], "fail", r)
+                self.assertIsNone(r["error"])
+                self.assertEqual(r["image"]["format"], fmt)
+                self.assertEqual(r["image"]["bytes"], os.path.getsize(path))
+                form = next(f for f in r["findings"] if f["id"] == kind + ".file.format")
+                self.assertEqual(form["status"], "fail")
+                self.assertEqual(form["value"], fmt)
+                # The same report as the single-file command gives (timings aside).
+                single = ["check", path, "--json"] if kind == "photo" else ["signature", "check", path, "--json"]
+                p = subprocess.run([binary(), *single], capture_output=True, timeout=120)
+                one = json.loads(p.stdout)
+                for rep_ in (one, r):
+                    rep_.pop("timing_ms", None)
+                self.assertEqual(one, r)
+
     def test_photo_is_no_signature(self):
         good = os.path.join(self.root, "good1.jpg")
         code, _, err = run(good, "--kind", "signature")
