@@ -97,20 +97,22 @@ void restore_original(Report& r, std::string_view kind, const std::string& forma
         f.hint = {};
       } else {
         const bool low = f.range->lo && kb < *f.range->lo;
-        char allowed[96];
+        // The range as the core words it (checks/finding_util.cpp: format_range).
+        char en[96], zh[96];
         if (f.range->lo && f.range->hi) {
-          std::snprintf(allowed, sizeof allowed, "%g KB–%g KB", *f.range->lo, *f.range->hi);
+          std::snprintf(en, sizeof en, "%g–%g KB", *f.range->lo, *f.range->hi);
+          std::snprintf(zh, sizeof zh, "应为 %g KB–%g KB", *f.range->lo, *f.range->hi);
         } else if (f.range->lo) {
-          std::snprintf(allowed, sizeof allowed, "≥ %g KB", *f.range->lo);
+          std::snprintf(en, sizeof en, "at least %g KB", *f.range->lo);
+          std::snprintf(zh, sizeof zh, "应不小于 %g KB", *f.range->lo);
         } else {
-          std::snprintf(allowed, sizeof allowed, "≤ %g KB", *f.range->hi);
+          std::snprintf(en, sizeof en, "at most %g KB", *f.range->hi);
+          std::snprintf(zh, sizeof zh, "应不大于 %g KB", *f.range->hi);
         }
         f.status = Status::fail;
-        f.message = {
-            std::string(low ? "文件太小：文件大小为 " : "文件太大：文件大小为 ") + buf + "，应为 " +
-                allowed,
-            std::string(low ? "File too small: the file is " : "File too large: the file is ") +
-                buf + "; allowed " + allowed};
+        f.message = {std::string(low ? "文件太小：文件大小为 " : "文件太大：文件大小为 ") + buf + "，" + zh,
+                     std::string(low ? "File too small: the file is " : "File too large: the file is ") + buf +
+                         "; allowed " + en};
         f.hint = low ? LocalText{photo ? "请用更高的质量保存照片，不要使用反复压缩过的图片"
                                        : "请用更高的质量保存图片，不要使用反复压缩过的图片",
                                  "Save with a higher quality setting; do not use a heavily "

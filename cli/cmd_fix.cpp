@@ -164,6 +164,8 @@ Command add_fix_command(CLI::App& root) {
         r.before.error = *e;
       } else {
         r = engine->fix_photo(png, *profile, fo, args->input);
+        // The source as given: its format and size, not the PNG copy's.
+        restore_original(r.before, "photo", sniff_non_core(bytes), bytes.size(), *profile);
       }
     }
     int code = exit_for(r);

@@ -300,6 +300,19 @@ class Cli(unittest.TestCase):
             self.assertEqual(r["image"]["bytes"], os.path.getsize(p), fmt)
             file_format = next(f for f in r["findings"] if f["id"] == "photo.file.format")
             self.assertEqual((file_format["status"], file_format["value"]), ("fail", fmt))
+            # fix's source report is of the file as given too (it said "the file is PNG", the size of
+            # its in-memory PNG copy); the file size finding words its range as the core does.
+            code, out, err = run("fix", p, "-o", os.path.join(self.dir, "out.jpg"), "--json")
+            self.assertEqual(code, 1, (fmt, err))  # refused: no face
+            before = json.loads(out)["before"]
+            self.assertEqual((before["image"]["format"], before["image"]["bytes"]), (fmt, os.path.getsize(p)))
+            file_format = next(f for f in before["findings"] if f["id"] == "photo.file.format")
+            self.assertEqual((file_format["value"], file_format["message"]["en"]),
+                             (fmt, "Wrong file format: the file is %s; allowed JPEG" % fmt.upper()))
+            size = next(f for f in before["findings"] if f["id"] == "photo.file.size")
+            self.assertAlmostEqual(size["value"], os.path.getsize(p) / 1024, places=3)
+            if size["status"] == "fail":
+                self.assertTrue(size["message"]["en"].endswith("; allowed 10–30 KB"), size["message"])
 
     def test_annotate_writes_png(self):
         out_png = os.path.join(self.dir, "why.png")
