@@ -40,12 +40,33 @@ const std::array<double, 255>& luminance_steps() {
   return t;
 }
 
-// Y (0..255, sRGB-encoded) of one BGR pixel.
+// Where to start looking in luminance_steps() for a linear Y in bucket b = ⌊Y·4096⌋: the number of steps
+// at or below (b − 1) / 4096, which every Y of the bucket is above whatever the rounding of Y·4096.
+constexpr int kLumBuckets = 4096;
+const std::array<unsigned char, kLumBuckets + 2>& luminance_start() {
+  static const std::array<unsigned char, kLumBuckets + 2> t = [] {
+    std::array<unsigned char, kLumBuckets + 2> r{};
+    const auto& steps = luminance_steps();
+    for (int b = 1; b < kLumBuckets + 2; ++b) {
+      const double lo = (b - 1) / static_cast<double>(kLumBuckets);
+      r[static_cast<size_t>(b)] =
+          static_cast<unsigned char>(std::upper_bound(steps.begin(), steps.end(), lo) - steps.begin());
+    }
+    return r;
+  }();
+  return t;
+}
+
+// Y (0..255, sRGB-encoded) of one BGR pixel: the number of steps at or below the linear Y (what
+// std::upper_bound over all 255 steps gives), counted on from the bucket's start (one or two steps).
 int luminance(const cv::Vec3b& p) {
   const auto& lin = srgb_to_linear();
   const double y = 0.2126 * lin[p[2]] + 0.7152 * lin[p[1]] + 0.0722 * lin[p[0]];
   const auto& steps = luminance_steps();
-  return static_cast<int>(std::upper_bound(steps.begin(), steps.end(), y) - steps.begin());
+  const int b = std::clamp(static_cast<int>(y * kLumBuckets), 0, kLumBuckets + 1);
+  int i = luminance_start()[static_cast<size_t>(b)];
+  while (i < 255 && steps[static_cast<size_t>(i)] <= y) ++i;
+  return i;
 }
 
 cv::Rect clip(const cv::Rect& r, const cv::Size& s) { return r & cv::Rect(0, 0, s.width, s.height); }
@@ -111,6 +132,66 @@ std::optional<cv::Vec3f> hex_to_lab(const std::string& hex) {
   return bgr_to_lab(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff);
 }
 
+namespace {
+
+// What the background checks need from the mask, in one pass over it instead of seven whole-image
+// passes (two mask counts, a masked mean of the Lab image, two Sobel images, their magnitude image and
+// its masked mean, the L* histogram): the same figures, summed in the order cv::mean sums them.
+struct BackgroundPass {
+  long pixels = 0;                 // mask pixels
+  cv::Vec3f mean_lab{0, 0, 0};     // mean CIELAB over the mask
+  double gradient = 0;             // mean 3×3 Sobel magnitude of grey over the mask eroded by 5×5
+  std::array<long, 101> l_hist{};  // L* rounded to 0..100, over the mask
+};
+
+BackgroundPass background_pass(const cv::Mat& lab, const cv::Mat& grey, const cv::Mat& mask) {
+  BackgroundPass r;
+  if (mask.empty() || lab.size() != mask.size() || grey.size() != mask.size()) return r;
+  double s0 = 0, s1 = 0, s2 = 0;
+  for (int y = 0; y < mask.rows; ++y) {
+    const auto* p = lab.ptr<cv::Vec3f>(y);
+    const auto* m = mask.ptr<unsigned char>(y);
+    for (int x = 0; x < mask.cols; ++x) {
+      if (!m[x]) continue;
+      ++r.pixels;
+      s0 += p[x][0];
+      s1 += p[x][1];
+      s2 += p[x][2];
+      ++r.l_hist[static_cast<size_t>(std::clamp(cvRound(p[x][0]), 0, 100))];
+    }
+  }
+  if (r.pixels == 0) return r;
+  const double k = 1.0 / static_cast<double>(r.pixels);  // cv::mean scales by the reciprocal
+  r.mean_lab = cv::Vec3f(static_cast<float>(s0 * k), static_cast<float>(s1 * k), static_cast<float>(s2 * k));
+  // Gradient: cv::Sobel (ksize 3, BORDER_REFLECT_101) of the grey image, evaluated only where the eroded
+  // mask is set. The derivatives are exact integers and x² + y² stays below 2^24, so the float magnitude
+  // is cv::magnitude's.
+  cv::Mat inner;
+  cv::erode(mask, inner, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+  const int w = grey.cols, h = grey.rows;
+  auto reflect = [](int i, int n) { return n == 1 ? 0 : i < 0 ? -i : i >= n ? 2 * n - 2 - i : i; };
+  double g = 0;
+  long n = 0;
+  for (int y = 0; y < h; ++y) {
+    const auto* m = inner.ptr<unsigned char>(y);
+    const unsigned char* up = grey.ptr<unsigned char>(reflect(y - 1, h));
+    const unsigned char* mid = grey.ptr<unsigned char>(y);
+    const unsigned char* dn = grey.ptr<unsigned char>(reflect(y + 1, h));
+    for (int x = 0; x < w; ++x) {
+      if (!m[x]) continue;
+      const int xl = reflect(x - 1, w), xr = reflect(x + 1, w);
+      const int gx = (up[xr] - up[xl]) + 2 * (mid[xr] - mid[xl]) + (dn[xr] - dn[xl]);
+      const int gy = (dn[xl] + 2 * dn[x] + dn[xr]) - (up[xl] + 2 * up[x] + up[xr]);
+      g += std::sqrt(static_cast<float>(gx * gx + gy * gy));
+      ++n;
+    }
+  }
+  if (n > 0) r.gradient = g * (1.0 / static_cast<double>(n));
+  return r;
+}
+
+}  // namespace
+
 Appearance compute_appearance(const Analysis& a) {
   Appearance ap;
   const cv::Mat& bgr = a.image().bgr;
@@ -122,17 +203,12 @@ Appearance compute_appearance(const Analysis& a) {
 
   // Background colour, flatness and shadow.
   const cv::Mat& mask = a.background_mask();
-  if (!mask.empty() && cv::countNonZero(mask) > 0) {
+  const BackgroundPass bp = background_pass(lab, grey, mask);
+  if (bp.pixels > 0) {
     ap.background_ok = true;
-    ap.background_share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
-    const cv::Scalar m = cv::mean(lab, mask);
-    ap.background_lab = cv::Vec3f(static_cast<float>(m[0]), static_cast<float>(m[1]), static_cast<float>(m[2]));
-    cv::Mat gx, gy, mag, inner;
-    cv::Sobel(grey, gx, CV_32F, 1, 0, 3);
-    cv::Sobel(grey, gy, CV_32F, 0, 1, 3);
-    cv::magnitude(gx, gy, mag);
-    cv::erode(mask, inner, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
-    if (cv::countNonZero(inner) > 0) ap.background_gradient = cv::mean(mag, inner)[0];
+    ap.background_share = static_cast<double>(bp.pixels) / static_cast<double>(mask.total());
+    ap.background_lab = bp.mean_lab;
+    ap.background_gradient = bp.gradient;
   }
 
   const Head* h = a.head();
@@ -412,14 +488,8 @@ Appearance compute_appearance(const Analysis& a) {
 
   // Shadow: darkest background sector beside and above the head against the median background L*.
   if (ap.background_ok) {
-    std::array<long, 101> hist{};
-    long total = 0;
-    for (int y = 0; y < size.height; ++y) {
-      const auto* p = lab.ptr<cv::Vec3f>(y);
-      const auto* m = mask.ptr<unsigned char>(y);
-      for (int x = 0; x < size.width; ++x)
-        if (m[x]) ++hist[static_cast<size_t>(std::clamp(cvRound(p[x][0]), 0, 100))], ++total;
-    }
+    const auto& hist = bp.l_hist;
+    const long total = bp.pixels;
     long acc = 0;
     int median = 0;
     for (int i = 0; i <= 100; ++i) {

@@ -394,3 +394,46 @@ TEST_CASE("headwear: grey and blonde hair are hair, a coloured cap over the same
   cap(region).setTo(cv::Scalar(230, 120, 40));
   CHECK(status(check_mat(cap), "photo.face.headwear") == Status::fail);
 }
+
+// The background figures come from one pass over the mask (appearance.cpp, background_pass); they must
+// equal what OpenCV's whole-image operations give: cv::mean of the Lab image over the mask, cv::Sobel +
+// cv::magnitude + cv::mean over the mask eroded by 5×5, and the median L* of the shadow measure's
+// histogram. Exactly, since the sums run in the same order.
+TEST_CASE("background colour, flatness and share equal OpenCV's whole-image computation, bit for bit") {
+  std::vector<std::filesystem::path> files = {test::source_dir() / "samples/cn-1inch-obama.jpg",
+                                              test::source_dir() / "samples/obama-source.jpg"};
+  if (auto data = test::shared_data()) {
+    for (const char* f : {"faces/HivisionIDPhotos/test0.jpg", "faces/deepface/img30.jpg", "faces/deepface/img33.jpg",
+                          "faces/yalefaces/subject09.normal.png"})
+      files.push_back(*data / f);
+  }
+  auto models = face::FaceModels::load(engine().impl().landmark_model_path);
+  REQUIRE(models);
+  int with_background = 0;
+  for (const auto& file : files) {
+    CAPTURE(file.string());
+    auto d = io::decode(test::read_file(file), Limits{}, analysis::decode_options());
+    REQUIRE(d);
+    analysis::Analysis a(std::move(d.value()), models.value(), 0.5);
+    const analysis::Appearance& ap = a.appearance();
+    const cv::Mat& mask = a.background_mask();
+    if (mask.empty() || cv::countNonZero(mask) == 0) {
+      CHECK_FALSE(ap.background_ok);
+      continue;
+    }
+    ++with_background;
+    REQUIRE(ap.background_ok);
+    CHECK(ap.background_share == static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total()));
+    const cv::Scalar m = cv::mean(a.lab(), mask);
+    CHECK(ap.background_lab[0] == static_cast<float>(m[0]));
+    CHECK(ap.background_lab[1] == static_cast<float>(m[1]));
+    CHECK(ap.background_lab[2] == static_cast<float>(m[2]));
+    cv::Mat gx, gy, mag, inner;
+    cv::Sobel(a.grey(), gx, CV_32F, 1, 0, 3);
+    cv::Sobel(a.grey(), gy, CV_32F, 0, 1, 3);
+    cv::magnitude(gx, gy, mag);
+    cv::erode(mask, inner, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+    CHECK(ap.background_gradient == (cv::countNonZero(inner) > 0 ? cv::mean(mag, inner)[0] : 0.0));
+  }
+  CHECK(with_background >= 1);
+}
