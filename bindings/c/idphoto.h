@@ -74,7 +74,8 @@ IDPHOTO_C_API idphoto_status idphoto_last_status(void);
 /* ---- engine ---- */
 /* options_json: NULL or "" for defaults, else an object with any of
  * {"model_dir": str, "threads": int >= 1 (threads one call may use: 2 or more converts the photo to
- * CIELAB beside the face search; default 1, all on the caller's thread), "limits": {"max_bytes": int, "max_pixels": int,
+ * CIELAB and scans pyramid levels beside the face search, and a fix judges the source beside its
+ * rendering; the same results; default 1, all on the caller's thread), "limits": {"max_bytes": int, "max_pixels": int,
  *  "max_dimension": int, "max_jpeg_scans": int, "time_cap_ms": number}}. Unknown keys are an error.
  * Loads the models (slow: create once, share between threads). */
 IDPHOTO_C_API idphoto_status idphoto_engine_create(const char *options_json, idphoto_engine **out);

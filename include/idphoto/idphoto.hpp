@@ -72,7 +72,8 @@ struct EngineOptions {
   Limits limits;
   // Threads one call may use: 1 (default) runs everything on the caller's thread (the WASM path);
   // 2 or more adds a helper thread that converts the photo to CIELAB and scans every other pyramid level
-  // of the face search. Results are the same. Batch callers that run one call per core keep 1.
+  // of the face search, and in fix judges the source while the caller's thread crops, renders and encodes.
+  // Results are the same. Batch callers that run one call per core keep 1.
   int threads = 1;
 };
 

@@ -18,12 +18,12 @@ std::string kb(std::size_t bytes) {
 }  // namespace
 
 Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                      std::optional<int> dpi) {
+                                      std::optional<int> dpi, const io::StopFn& stop) {
   if (min_bytes > max_bytes) return Error{ErrorCode::invalid_argument, "byte window: minimum above maximum"};
   // Baseline (4:2:0, then 4:4:4), then progressive: the highest quality that fits.
   std::optional<Error> first;
   for (bool progressive : {false, true}) {
-    auto r = io::encode_jpeg_to_size(bgr, min_bytes, max_bytes, dpi, progressive);
+    auto r = io::encode_jpeg_to_size(bgr, min_bytes, max_bytes, dpi, progressive, stop);
     if (r) return WindowJpeg{std::move(r->bytes), r->quality, r->chroma_420, r->progressive};
     if (r.error().code != ErrorCode::invalid_argument) return r.error();
     if (!first) first = r.error();
@@ -33,6 +33,7 @@ Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes,
   for (bool progressive : {false, true}) {
     for (bool c420 : {true, false}) {
       for (int q : {1, 100}) {
+        if (stop && stop()) return io::stopped_error();
         if (auto r = io::encode_jpeg(bgr, {q, dpi, true, progressive, c420})) {
           smallest = std::min(smallest, r->size());
           largest = std::max(largest, r->size());
@@ -51,10 +52,11 @@ Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes,
 }
 
 Result<WindowPng> encode_png_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                         std::optional<int> dpi) {
+                                         std::optional<int> dpi, const io::StopFn& stop) {
   if (min_bytes > max_bytes) return Error{ErrorCode::invalid_argument, "byte window: minimum above maximum"};
   std::size_t smallest = SIZE_MAX, largest = 0;
   for (int level : {9, 6, 3, 1, 0}) {
+    if (level != 9 && stop && stop()) return io::stopped_error();
     auto r = io::encode_png(bgr, {dpi, level});
     if (!r) return r.error();
     const std::size_t n = r->size();

@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include "idphoto/idphoto.hpp"
+#include "io/encode.hpp"
 
 namespace idphoto::fix {
 
@@ -22,8 +23,9 @@ struct WindowJpeg {
 
 // min_bytes..max_bytes inclusive. invalid_argument naming the window and the sizes reachable when no
 // encoding lands inside it.
+// stop: asked between encodes (io::StopFn); true ends the search with io::stopped_error().
 Result<WindowJpeg> encode_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                      std::optional<int> dpi);
+                                      std::optional<int> dpi, const io::StopFn& stop = {});
 
 struct WindowPng {
   std::vector<std::uint8_t> bytes;
@@ -33,6 +35,6 @@ struct WindowPng {
 // PNG is lossless: only the zlib level moves its size. The strongest level (smallest file) whose size lies in
 // min_bytes..max_bytes; invalid_argument naming the window and the sizes reachable otherwise.
 Result<WindowPng> encode_png_into_window(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                         std::optional<int> dpi);
+                                         std::optional<int> dpi, const io::StopFn& stop = {});
 
 }  // namespace idphoto::fix

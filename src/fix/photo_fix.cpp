@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <functional>
+#include <future>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -243,7 +246,17 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
   FixResult r;
   r.before.input = std::string(input_name);
   r.before.profile = profile.id();
+  // With two or more threads the source's checks run on a second thread while this one plans, renders,
+  // encodes and re-checks; settle joins them before any return (step 2 below).
+  std::function<void()> settle;
+  auto settle_now = [&] {
+    if (!settle) return;
+    auto s = std::move(settle);
+    settle = nullptr;
+    s();
+  };
   auto finish = [&]() -> FixResult {
+    settle_now();
     r.timing_ms.emplace_back("total", ms_since(t_total));
     return std::move(r);
   };
@@ -296,21 +309,73 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     r.timing_ms.emplace_back("analysis", ms_since(t_an));
 
     // 2. The source as judged; what no fix repairs is refused with its finding.
-    const auto t_before = Clock::now();
-    r.before = judge(a, profile, input_name);
-    r.timing_ms.emplace_back("before_checks", ms_since(t_before));
-    for (const Finding& f : r.before.findings) {
-      if (f.status != Status::fail) continue;
-      if (!f.fixable) {
-        refuse(f);
-      } else if (!colour && f.id.starts_with("photo.background.")) {
-        Finding g = f;
-        g.fixable = false;
-        g.hint = {"背景不合格且未要求更换背景：请使用 --background white（或配置要求的颜色）",
-                  "The background fails and keeping it was asked for: use --background white (or the colour "
-                  "the profile requires)"};
-        refuse(g);
+    auto source_refusals = [&](const Report& before) {
+      std::vector<Finding> out;
+      for (const Finding& f : before.findings) {
+        if (f.status != Status::fail) continue;
+        if (!f.fixable) {
+          out.push_back(f);
+        } else if (!colour && f.id.starts_with("photo.background.")) {
+          Finding g = f;
+          g.fixable = false;
+          g.hint = {"背景不合格且未要求更换背景：请使用 --background white（或配置要求的颜色）",
+                    "The background fails and keeping it was asked for: use --background white (or the colour "
+                    "the profile requires)"};
+          out.push_back(std::move(g));
+        }
       }
+      return out;
+    };
+    // On two threads (a face found): the checks of the source run beside steps 3–8, which read only the
+    // decoded image, the head and the background mask (computed here first, so that neither thread
+    // computes anything the other reads). Steps 3–8 cannot change the judgement, so they go on as if it
+    // refused nothing; settle() then puts its refusals first, as one thread does, and when it refused
+    // something it takes back what one thread would not have reached (everything after the gate below).
+    std::future<std::pair<Report, double>> judging;
+    const std::size_t timing_slot = r.timing_ms.size();
+    std::size_t gate_changes = 0, gate_timing = 0;  // r.changes / r.timing_ms at the gate
+    bool past_gate = false;
+    if (head && engine.options.threads >= 2) {
+      (void)a.background_mask();
+      try {
+        judging = std::async(std::launch::async, [&a, &profile, input_name] {
+          const auto t_before = Clock::now();
+          Report before = judge(a, profile, input_name);
+          return std::pair<Report, double>(std::move(before), ms_since(t_before));
+        });
+      } catch (const std::system_error&) {
+        // No thread to be had: judged on this thread below.
+      }
+    }
+    if (judging.valid()) {
+      settle = [&] {
+        std::optional<Error> error = std::move(r.before.error);  // a later step's (the second decode)
+        auto [before, ms] = judging.get();
+        r.before = std::move(before);
+        r.timing_ms.insert(r.timing_ms.begin() + static_cast<std::ptrdiff_t>(timing_slot),
+                           {std::string("before_checks"), ms});
+        std::vector<Finding> first = source_refusals(r.before);
+        if (!first.empty() && past_gate) {
+          // One thread stops at the gate: nothing after it happened.
+          r.refusal.clear();
+          r.changes.resize(gate_changes);
+          r.timing_ms.resize(gate_timing + 1);
+          r.background_replaced = false;
+          r.after.reset();
+          r.output.clear();
+          error.reset();
+        }
+        if (!first.empty()) {
+          r.refused = true;
+          r.refusal.insert(r.refusal.begin(), std::make_move_iterator(first.begin()), std::make_move_iterator(first.end()));
+        }
+        if (error) r.before.error = std::move(error);
+      };
+    } else {
+      const auto t_before = Clock::now();
+      r.before = judge(a, profile, input_name);
+      r.timing_ms.emplace_back("before_checks", ms_since(t_before));
+      for (Finding& f : source_refusals(r.before)) refuse(std::move(f));
     }
     if (!head && r.refusal.empty())
       refuse(refusal("photo.face.count", {"未检测到人脸", "No face found"},
@@ -386,6 +451,10 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
       r.timing_ms.emplace_back("background_plain", ms_since(t_plain));
     }
     if (r.refused) return finish();
+    // The gate: one thread returns above when the source's checks refused anything.
+    past_gate = true;
+    gate_changes = r.changes.size();
+    gate_timing = r.timing_ms.size();
     // Beyond the edge: only a plain background may be extended.
     auto space = [&](double beyond, double limit, const char* id, LocalText msg, LocalText hint) {
       if (beyond <= 0.5) return;
@@ -442,6 +511,16 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
       r.changes.push_back({"纯色背景向外延伸", "Extended the plain background past the photo's edge"});
     r.timing_ms.emplace_back("render", ms_since(t_render));
 
+    // A source refused on the second thread ends the fix at the next step boundary, as on one thread;
+    // the background replacement (GrabCut, the costliest step) always waits for the judgement.
+    auto judged_refusal = [&](bool wait) {
+      if (!settle) return false;
+      if (!wait && judging.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+      settle_now();
+      return r.refused;
+    };
+    if (judged_refusal(colour.has_value())) return finish();
+
     // 6. Background.
     if (colour) {
       const auto t_bg = Clock::now();
@@ -455,14 +534,19 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
       r.timing_ms.emplace_back("background", ms_since(t_bg));
     }
 
-    // 7. Encode into the KB window.
+    if (judged_refusal(false)) return finish();
+
+    // 7. Encode into the KB window (the quality search also stops when the source is refused meanwhile).
+    bool encode_stopped = false;
+    io::StopFn stop_encoding;
+    if (settle) stop_encoding = [&] { return encode_stopped = judged_refusal(false); };
     const auto t_enc = Clock::now();
     const std::string dpi_text = P.dpi ? ", " + std::to_string(*P.dpi) + " dpi" : "";
     const std::string dpi_zh = P.dpi ? "，" + std::to_string(*P.dpi) + " dpi" : "";
     std::vector<std::uint8_t> encoded;
     Result<LocalText> said = Error{ErrorCode::internal, "no encoder ran"};
     if (format == "png") {
-      auto enc = encode_png_into_window(out, P.min_bytes, P.max_bytes, P.dpi);
+      auto enc = encode_png_into_window(out, P.min_bytes, P.max_bytes, P.dpi, stop_encoding);
       if (enc) {
         said = LocalText{"PNG 压缩级别 " + std::to_string(enc->compression) + "，" + std::to_string(enc->bytes.size()) +
                              " 字节" + dpi_zh,
@@ -473,7 +557,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
         said = enc.error();
       }
     } else {
-      auto enc = encode_into_window(out, P.min_bytes, P.max_bytes, P.dpi);
+      auto enc = encode_into_window(out, P.min_bytes, P.max_bytes, P.dpi, stop_encoding);
       if (enc) {
         said = LocalText{"JPEG 质量 " + std::to_string(enc->quality) + (enc->chroma_420 ? "，4:2:0" : "，4:4:4") +
                              (enc->progressive ? "，渐进式" : "") + "，" + std::to_string(enc->bytes.size()) + " 字节" +
@@ -486,6 +570,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
         said = enc.error();
       }
     }
+    if (encode_stopped) return finish();
     r.timing_ms.emplace_back("encode", ms_since(t_enc));
     if (!said) {
       refuse(refusal("photo.file.size", {"无法编码到要求的文件大小：" + said.error().message,
@@ -494,14 +579,20 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     }
     r.changes.push_back(*said);
 
+    // The re-check waits for the source's judgement rather than compete with it for the second core.
+    if (judged_refusal(true)) return finish();
+
     // 8. Re-check with the same engine; only a passing photo is handed out.
     const auto t_after = Clock::now();
     r.after = recheck(encoded, options.output_name.empty() ? std::string_view("(output)") : options.output_name);
     r.timing_ms.emplace_back("recheck", ms_since(t_after));
     if (r.after->verdict() == Verdict::pass) r.output = std::move(encoded);
+    settle_now();  // while the second thread's future (a local of this block) is alive
   } catch (const std::exception& e) {
+    settle = nullptr;  // the second thread's future went with the try block (it was waited for there)
     r.before.error = Error{ErrorCode::internal, std::string("fix failed: ") + e.what()};
   } catch (...) {
+    settle = nullptr;
     r.before.error = Error{ErrorCode::internal, "fix failed"};
   }
   return finish();

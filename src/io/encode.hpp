@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -29,10 +30,17 @@ struct SizedJpeg {
   bool progressive = false;
 };
 
+// Asked between two encodes of a search; true ends the search with an internal error ("stopped"): the
+// caller no longer wants its result (fix: the source was refused meanwhile on another thread).
+using StopFn = std::function<bool()>;
+
 // The highest quality whose file lies in [min_bytes, max_bytes] (a real JPEG, never padded). Tries
 // 4:2:0 then 4:4:4. invalid_argument with the sizes reached when no quality lands in the window.
 Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                      std::optional<int> dpi, bool progressive = false);
+                                      std::optional<int> dpi, bool progressive = false, const StopFn& stop = {});
+
+// The error a search ended by its StopFn returns.
+inline Error stopped_error() { return Error{ErrorCode::internal, "encoding stopped: its result is no longer wanted"}; }
 
 struct PngEncodeOptions {
   std::optional<int> dpi;  // written as pHYs in pixels per metre (dpi / 0.0254, rounded); none: no pHYs

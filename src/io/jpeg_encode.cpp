@@ -86,7 +86,7 @@ Result<std::vector<std::uint8_t>> encode_jpeg(const cv::Mat& bgr, const JpegEnco
 }
 
 Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
-                                      std::optional<int> dpi, bool progressive) {
+                                      std::optional<int> dpi, bool progressive, const StopFn& stop) {
   if (min_bytes > max_bytes) return Error{ErrorCode::invalid_argument, "size window: min > max"};
   std::size_t smallest = SIZE_MAX, largest = 0;
   for (bool c420 : {true, false}) {
@@ -97,6 +97,7 @@ Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes,
       // Far below the ceiling at the midpoint (a small or plain image, such as a cleaned signature):
       // try the top quality next, which then usually fits and ends the search after two encodes.
       const int q = step == 1 && lo == 51 && largest * 5 <= max_bytes ? hi : (lo + hi) / 2;
+      if (stop && stop()) return stopped_error();
       auto r = encode_jpeg(bgr, {q, dpi, true, progressive, c420});
       if (!r) return r.error();
       const std::size_t n = r->size();

@@ -1,6 +1,7 @@
 /* Many threads sharing one engine give the same reports as one thread (timing_ms excluded). Half the
  * threads share a second engine whose calls use two threads each (engine option "threads": 2: CIELAB and
- * pyramid levels of the face search on a helper thread), so those helpers run under the same load. */
+ * pyramid levels of the face search on a helper thread, and a fix's checks of its source beside the
+ * rendering), so those helpers run under the same load. Checks every round; fixes in the first. */
 #include <idphoto/idphoto.h>
 #include <pthread.h>
 
@@ -16,6 +17,7 @@ static idphoto_profile *g_profile;
 static uint8_t *g_bytes[MAX_INPUTS];
 static size_t g_sizes[MAX_INPUTS];
 static char *g_expected[MAX_INPUTS];
+static char *g_expected_fix[MAX_INPUTS]; /* fix --json without timing, then the output's bytes in hex */
 static int g_inputs;
 
 static char *check_one(idphoto_engine *engine, int i) {
@@ -27,6 +29,33 @@ static char *check_one(idphoto_engine *engine, int i) {
     copy = (char *)malloc(n + 1);
     if (copy) {
       memcpy(copy, j, n);
+      copy[n] = '\0';
+    }
+  }
+  idphoto_report_free(r);
+  return copy;
+}
+
+/* The fix report with every "timing_ms" object cut out, followed by the output file in hex. */
+static char *fix_one(idphoto_engine *engine, int i) {
+  idphoto_report *r = NULL;
+  char *copy = NULL;
+  if (idphoto_photo_fix(engine, g_bytes[i], g_sizes[i], g_profile, "input", NULL, &r) == IDPHOTO_OK) {
+    const char *j = idphoto_report_json(r);
+    size_t out_size = 0, n = 0, k;
+    const uint8_t *out = idphoto_report_output(r, &out_size);
+    copy = (char *)malloc(strlen(j) + 2 * out_size + 2);
+    while (copy && *j) {
+      const char *t = strncmp(j, ",\"timing_ms\":{", 14) == 0 ? strchr(j, '}') : NULL;
+      if (t) {
+        j = t + 1;
+      } else {
+        copy[n++] = *j++;
+      }
+    }
+    if (copy) {
+      copy[n++] = '|';
+      for (k = 0; out && k < out_size; ++k) n += (size_t)sprintf(copy + n, "%02x", out[k]);
       copy[n] = '\0';
     }
   }
@@ -70,9 +99,8 @@ static int live_threads(int print) {
 static pthread_mutex_t g_print_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Says where a report first differs from the single-thread one (once per thread). */
-static void report_mismatch(int i, const char *got) {
+static void report_mismatch(int i, const char *got, const char *want) {
   size_t at = 0, from;
-  const char *want = g_expected[i];
   pthread_mutex_lock(&g_print_lock);
   if (!got) {
     fprintf(stderr, "input %d: no report (%s)\n", i, idphoto_last_error());
@@ -94,9 +122,16 @@ static void *worker(void *arg) {
       int i = (int)((k + id + round) % g_inputs); /* threads visit inputs in different orders */
       char *got = check_one(engine, i);
       if (!got || strcmp(got, g_expected[i]) != 0) {
-        if (mismatches++ == 0) report_mismatch(i, got);
+        if (mismatches++ == 0) report_mismatch(i, got, g_expected[i]);
       }
       free(got);
+      if (round == 0) {
+        got = fix_one(engine, i);
+        if (!got || strcmp(got, g_expected_fix[i]) != 0) {
+          if (mismatches++ == 0) report_mismatch(i, got, g_expected_fix[i]);
+        }
+        free(got);
+      }
     }
   }
   return (void *)mismatches;
@@ -138,6 +173,10 @@ int main(int argc, char **argv) {
     g_expected[i] = check_one(g_engine, i);
     EXPECT(g_expected[i] != NULL && strstr(g_expected[i], "\"findings\":[") != NULL);
     if (!g_expected[i]) return finish("c_api_threads");
+    g_expected_fix[i] = fix_one(g_engine, i);
+    EXPECT(g_expected_fix[i] != NULL && strstr(g_expected_fix[i], "\"timing_ms\"") == NULL &&
+           strstr(g_expected_fix[i], "\"before\":{") != NULL);
+    if (!g_expected_fix[i]) return finish("c_api_threads");
   }
   for (t = 0; t < THREADS; ++t) EXPECT(pthread_create(&threads[t], NULL, worker, (void *)t) == 0);
   for (t = 0; t < THREADS; ++t) {
@@ -145,7 +184,7 @@ int main(int argc, char **argv) {
     pthread_join(threads[t], &mism);
     total_mismatches += (long)mism;
   }
-  printf("%d inputs x %d threads x %d rounds, %ld mismatches\n", g_inputs, THREADS, ROUNDS,
+  printf("%d inputs x %d threads x %d rounds (fixes in the first), %ld mismatches\n", g_inputs, THREADS, ROUNDS,
          total_mismatches);
   EXPECT(total_mismatches == 0);
 #ifdef IDPHOTO_OPENCV_SINGLE_THREAD
@@ -157,6 +196,7 @@ int main(int argc, char **argv) {
 #endif
   for (i = 0; i < g_inputs; ++i) {
     free(g_expected[i]);
+    free(g_expected_fix[i]);
     free(g_bytes[i]);
   }
   idphoto_profile_free(g_profile);

@@ -82,3 +82,28 @@ TEST_CASE("impossible windows are reported with the window, the reachable sizes 
   CHECK(plain.error().message.find("too plain") != std::string::npos);
   CHECK(plain.error().message.find("reachable sizes") != std::string::npos);
 }
+
+TEST_CASE("a stop function is asked between encodes: false changes nothing, true ends the search") {
+  const cv::Mat img = sample_photo();
+  const auto plain = fix::encode_into_window(img, 10 * 1024, 30 * 1024, 300);
+  REQUIRE(plain.ok());
+  int asked = 0;
+  const auto kept = fix::encode_into_window(img, 10 * 1024, 30 * 1024, 300, [&] { return ++asked, false; });
+  REQUIRE(kept.ok());
+  CHECK(kept->bytes == plain->bytes);
+  CHECK(asked >= 5);  // once before each encode of the quality search
+
+  asked = 0;
+  const auto stopped = fix::encode_into_window(img, 10 * 1024, 30 * 1024, 300, [&] { return ++asked == 3; });
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.error().code == ErrorCode::internal);
+  CHECK(stopped.error().message.find("stopped") != std::string::npos);
+  CHECK(asked == 3);
+
+  // PNG: asked before each level after the first.
+  asked = 0;
+  const auto png = fix::encode_png_into_window(img, 1, 2, 300, [&] { return ++asked == 1; });
+  REQUIRE_FALSE(png.ok());
+  CHECK(png.error().message.find("stopped") != std::string::npos);
+  CHECK(asked == 1);
+}
