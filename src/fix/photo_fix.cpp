@@ -203,6 +203,30 @@ cv::Mat render(const cv::Mat& img, double scale, const cv::Mat& to_out, cv::Size
   return result;
 }
 
+// cv::mean(bgr, mask) of an 8-bit image, exactly (integer sums scaled by the reciprocal of the count, as
+// OpenCV does), in a loop the compiler vectorises: OpenCV's masked mean goes pixel by pixel (about 2 ms
+// over a 1126 × 778 photo's background).
+cv::Scalar masked_mean(const cv::Mat& bgr, const cv::Mat& mask) {
+  if (bgr.type() != CV_8UC3 || mask.type() != CV_8UC1 || mask.size() != bgr.size()) return cv::mean(bgr, mask);
+  std::uint64_t b = 0, g = 0, r = 0, n = 0;
+  for (int y = 0; y < bgr.rows; ++y) {
+    const unsigned char* p = bgr.ptr<unsigned char>(y);
+    const unsigned char* m = mask.ptr<unsigned char>(y);
+    std::uint32_t rb = 0, rg = 0, rr = 0, rn = 0;  // a row's sums: at most 65 500 × 255 each
+    for (int x = 0; x < bgr.cols; ++x) {
+      const std::uint32_t k = m[x] ? 1u : 0u;
+      rb += k * p[3 * x];
+      rg += k * p[3 * x + 1];
+      rr += k * p[3 * x + 2];
+      rn += k;
+    }
+    b += rb, g += rg, r += rr, n += rn;
+  }
+  if (n == 0) return cv::Scalar::all(0);
+  const double s = 1.0 / static_cast<double>(n);
+  return cv::Scalar(static_cast<double>(b) * s, static_cast<double>(g) * s, static_cast<double>(r) * s, 0);
+}
+
 cv::Point2f apply(const cv::Mat& m, cv::Point2f p) {
   return {static_cast<float>(m.at<double>(0, 0) * p.x + m.at<double>(0, 1) * p.y + m.at<double>(0, 2)),
           static_cast<float>(m.at<double>(1, 0) * p.x + m.at<double>(1, 1) * p.y + m.at<double>(1, 2))};
@@ -498,7 +522,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
                          "Decoded at 1/" + num(1 / img->scale, "%.0f") + " scale (JPEG DCT scaling)"});
     // 5. Full-size → output (to_out above).
     cv::Scalar fill(255, 255, 255);
-    if (plain) fill = cv::mean(a.image().bgr, bg_mask);
+    if (plain) fill = masked_mean(a.image().bgr, bg_mask);
     cv::Mat out = render(img->bgr, img->scale, to_out, out_size, fill, cv::INTER_AREA);
     if (roll != 0)
       r.changes.push_back({"绕双眼中点旋转 " + num(-roll) + "° 使双眼水平", "Rotated " + num(-roll) + "° about the eye midpoint to level the eyes"});
