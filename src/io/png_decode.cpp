@@ -71,6 +71,50 @@ class BoxReduce {
   std::vector<std::uint32_t> sums_;
 };
 
+// The same block means for an interlaced (Adam7) PNG, whose pixels come in seven passes, each a sub-image
+// spread over the whole image: every pass pixel is added to the sums of the d × d block it falls in, so
+// the image is reduced as it is read, never whole in memory (sums for the reduced image only: a block of
+// at most 8 × 8 pixels of ≤ 255 fits 16 bits). Integer sums do not depend on the order of the pixels, so
+// the means are exactly BoxReduce's.
+class PassReduce {
+ public:
+  void start(int width, int height, int d) {
+    w_ = width;
+    h_ = height;
+    d_ = d;
+    ow_ = (width + d - 1) / d;
+    oh_ = (height + d - 1) / d;
+    sums_.assign(static_cast<std::size_t>(ow_) * static_cast<std::size_t>(oh_) * 3, 0);
+  }
+  // Row pass_row of pass `pass` (0..6), pass_width BGR pixels.
+  void add(int pass, png_uint_32 pass_row, const std::uint8_t* bgr, png_uint_32 pass_width) {
+    const auto y = static_cast<int>(PNG_ROW_FROM_PASS_ROW(pass_row, pass));
+    std::uint16_t* row = sums_.data() + static_cast<std::size_t>(y / d_) * static_cast<std::size_t>(ow_) * 3;
+    for (png_uint_32 xp = 0; xp < pass_width; ++xp) {
+      const auto x = static_cast<int>(PNG_COL_FROM_PASS_COL(xp, pass));
+      std::uint16_t* s = row + static_cast<std::size_t>(x / d_) * 3;
+      for (int c = 0; c < 3; ++c) s[c] = static_cast<std::uint16_t>(s[c] + bgr[3 * xp + static_cast<png_uint_32>(c)]);
+    }
+  }
+  cv::Mat finish() const {
+    cv::Mat out(oh_, ow_, CV_8UC3);
+    for (int by = 0; by < oh_; ++by) {
+      std::uint8_t* o = out.ptr<std::uint8_t>(by);
+      const std::uint16_t* s = sums_.data() + static_cast<std::size_t>(by) * static_cast<std::size_t>(ow_) * 3;
+      const auto rows = static_cast<std::uint32_t>(std::min(d_, h_ - by * d_));
+      for (int bx = 0; bx < ow_; ++bx) {
+        const std::uint32_t n = rows * static_cast<std::uint32_t>(std::min(d_, w_ - bx * d_));
+        for (int c = 0; c < 3; ++c) o[3 * bx + c] = static_cast<std::uint8_t>((s[3 * bx + c] + n / 2) / n);
+      }
+    }
+    return out;
+  }
+
+ private:
+  int w_ = 0, h_ = 0, d_ = 1, ow_ = 0, oh_ = 0;
+  std::vector<std::uint16_t> sums_;
+};
+
 // The EXIF orientation of an eXIf chunk's bytes (1 when none).
 int orientation_of(const std::vector<std::uint8_t>& exif) {
   if (exif.empty()) return 1;
@@ -90,14 +134,15 @@ struct PngState {
   char message[256] = {};
   const Limits* limits = nullptr;
   const DecodeOptions* options = nullptr;
-  bool stream = true;  // a non-interlaced image may be reduced row by row as it is read
+  bool stream = true;  // the image may be reduced as it is read (rows, or Adam7 passes)
   bool limit_hit = false;
   bool pixels_done = false;  // every row was read: a damaged tail (IEND) is tolerated
-  cv::Mat pixels;            // BGR or BGRA, 8 bits (read whole: interlaced, or not reduced)
+  cv::Mat pixels;            // BGR or BGRA, 8 bits (read whole: not reduced)
   std::vector<png_bytep> rows;
   int width = 0, height = 0;  // as stored (IHDR)
   int reduce = 1;            // > 1: rows were box-averaged into `box` by this factor as they were read
   BoxReduce box;
+  PassReduce passes;
   std::vector<std::uint8_t> row, bgr_row;
   bool translucent = false;
   std::vector<std::uint8_t> exif;  // the eXIf chunk (a TIFF header and IFDs, as in a JPEG's APP1 after "Exif\0\0")
@@ -196,16 +241,39 @@ bool run_png(PngState* s) {
   if (depth == 16) png_set_scale_16(s->png);
   png_set_gray_to_rgb(s->png);
   png_set_bgr(s->png);
-  png_set_interlace_handling(s->png);
+  // Reduced as it is read when the analysis needs fewer pixels (see decode_png), for the orientation of
+  // an eXIf chunk before the image data (none: as stored).
+  const int iw = static_cast<int>(w), ih = static_cast<int>(h);
+  const int d = !s->stream                             ? 1
+                : swaps_sides(orientation_of(s->exif)) ? reduction_for(ih, iw, *s->options)
+                                                       : reduction_for(iw, ih, *s->options);
+  const bool interlaced = interlace != PNG_INTERLACE_NONE;
+  // Interlaced and reduced: the passes are read as the sub-images they are (no interlace handling).
+  if (!interlaced || d == 1) png_set_interlace_handling(s->png);
   png_read_update_info(s->png, s->info);
   const int channels = png_get_channels(s->png, s->info);
   if (channels != 3 && channels != 4) png_error(s->png, "unexpected PNG channel layout");
-  if (interlace == PNG_INTERLACE_NONE && s->stream) {
-    // Reduced as it is read when the analysis needs fewer pixels (see decode_png), for the orientation of
-    // an eXIf chunk before the image data (none: as stored).
-    const int iw = static_cast<int>(w), ih = static_cast<int>(h);
-    const int d = swaps_sides(orientation_of(s->exif)) ? reduction_for(ih, iw, *s->options)
-                                                       : reduction_for(iw, ih, *s->options);
+  if (interlaced && d > 1) {
+    s->reduce = d;
+    s->passes.start(iw, ih, d);
+    s->row.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(channels));
+    s->bgr_row.resize(static_cast<std::size_t>(w) * 3);
+    for (int pass = 0; pass < 7; ++pass) {
+      const png_uint_32 pw = PNG_PASS_COLS(w, pass), ph = PNG_PASS_ROWS(h, pass);
+      if (pw == 0 || ph == 0) continue;  // libpng skips an empty pass too
+      for (png_uint_32 yp = 0; yp < ph; ++yp) {
+        png_read_row(s->png, s->row.data(), nullptr);
+        s->translucent = to_bgr_row(s->row.data(), channels, static_cast<int>(pw), s->bgr_row.data()) || s->translucent;
+        s->passes.add(pass, yp, s->bgr_row.data(), pw);
+      }
+    }
+    s->box.out = s->passes.finish();
+    s->pixels_done = true;
+    png_read_end(s->png, s->info);
+    s->take_exif();
+    return true;
+  }
+  if (!interlaced) {
     if (d > 1) {
       s->reduce = d;
       s->box.start(iw, ih, d);
@@ -275,8 +343,9 @@ std::optional<Result<DecodedImage>> decode_png_pass(std::span<const std::uint8_t
     out.dpi_source = "exif";
   }
   // Reduced as a JPEG would be at its DCT scale: a 196 MP PNG used to reach the analysis whole (3 GB and
-  // past the 10 s time cap) where the same photo as a JPEG arrives at 1/8. A non-interlaced PNG was
-  // reduced while it was read; an interlaced one (its rows arrive in seven passes) is reduced here.
+  // past the 10 s time cap) where the same photo as a JPEG arrives at 1/8. It was reduced while it was
+  // read (rows, or the seven passes of an interlaced one), unless an eXIf chunk after the image data asked
+  // for another factor: then it was read whole (stream off) and is reduced here.
   const int full_w = s.width, full_h = s.height;
   const int wanted = swaps_sides(out.exif_orientation) ? reduction_for(full_h, full_w, options)
                                                        : reduction_for(full_w, full_h, options);

@@ -615,6 +615,54 @@ TEST_CASE("parse_exif: valid in both byte orders, hostile input safe") {
   CHECK(r->width == 32);
 }
 
+TEST_CASE("an interlaced PNG is reduced pass by pass: the same pixels as the non-interlaced file, any size") {
+  // Adam7's seven passes are sub-images spread over the picture; an image narrower or shorter than 8 px
+  // has empty passes, which libpng skips. Every size from 1 × 1 up, each colour type the decoder turns
+  // into BGR (grey, grey + alpha, RGB, RGBA, a palette with tRNS), 8 and 16 bits, both reductions.
+  std::mt19937 rng(7);
+  int compared = 0;
+  struct Kind {
+    int colour, depth, samples;
+  };
+  const std::vector<Kind> kinds = {{PNG_COLOR_TYPE_GRAY, 8, 1},       {PNG_COLOR_TYPE_GRAY_ALPHA, 8, 2},
+                                   {PNG_COLOR_TYPE_RGB, 8, 3},        {PNG_COLOR_TYPE_RGB_ALPHA, 8, 4},
+                                   {PNG_COLOR_TYPE_RGB_ALPHA, 16, 8}, {PNG_COLOR_TYPE_PALETTE, 8, 1}};
+  test::PngWriteOptions palette;
+  for (int i = 0; i < 16; ++i)
+    palette.palette.push_back({static_cast<png_byte>(i * 16), static_cast<png_byte>(255 - i * 9), static_cast<png_byte>(i * 5)});
+  palette.trns = {0, 128, 255, 40};
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {2, 3}, {5, 3}, {7, 9}, {9, 7}, {17, 13}, {33, 2}, {64, 64}, {301, 203}}) {
+    for (const Kind& k : kinds) {
+      std::vector<Bytes> rows(static_cast<std::size_t>(h), Bytes(static_cast<std::size_t>(w * k.samples)));
+      for (auto& r : rows)
+        for (auto& b : r) b = static_cast<std::uint8_t>(k.colour == PNG_COLOR_TYPE_PALETTE ? rng() % 16 : rng());
+      test::PngWriteOptions plain_o = k.colour == PNG_COLOR_TYPE_PALETTE ? palette : test::PngWriteOptions{};
+      test::PngWriteOptions adam7_o = plain_o;
+      adam7_o.interlace = PNG_INTERLACE_ADAM7;
+      const Bytes plain = test::write_png(w, h, k.colour, k.depth, rows, plain_o);
+      const Bytes adam7 = test::write_png(w, h, k.colour, k.depth, rows, adam7_o);
+      for (const DecodeOptions o : {DecodeOptions{1, 1}, DecodeOptions{(w + 3) / 4, (h + 3) / 4}, DecodeOptions{}}) {
+        CAPTURE(w);
+        CAPTURE(h);
+        CAPTURE(k.colour);
+        CAPTURE(k.depth);
+        CAPTURE(o.min_width);
+        auto a = decode(adam7, Limits{}, o);
+        auto b = decode(plain, Limits{}, o);
+        REQUIRE(a.ok());
+        REQUIRE(b.ok());
+        CHECK(a->progressive);
+        CHECK(a->scale == b->scale);
+        CHECK(a->alpha_used == b->alpha_used);
+        REQUIRE(a->bgr.size() == b->bgr.size());
+        CHECK(cv::norm(a->bgr, b->bgr, cv::NORM_INF) == 0);
+        compared += a->scale < 1.0;
+      }
+    }
+  }
+  CHECK(compared >= 60);  // most of them reduced (a 1 × 1 image is not)
+}
+
 TEST_CASE("mutated JPEG and PNG bytes never crash") {
   std::vector<Bytes> rows(24, Bytes(32 * 4));
   for (std::size_t y = 0; y < rows.size(); ++y) {
