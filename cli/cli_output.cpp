@@ -48,6 +48,27 @@ bool use_colour() {
   return isatty(STDOUT_FILENO) != 0;
 }
 
+void print_made(const std::string& verb_zh, const std::vector<LocalText>& changes, const std::vector<LocalText>& warnings, const Report* after,
+                bool passed, const std::string& out, const std::string& write_error, const LocalText& not_written,
+                Lang lang, bool colour) {
+  const bool zh = lang == Lang::zh;
+  if (!changes.empty() || !warnings.empty()) std::cout << (zh ? verb_zh + "步骤：" : std::string("Changes:")) << "\n";
+  for (const LocalText& c : changes) std::cout << "  • " << pick(c, lang) << "\n";
+  for (const LocalText& w : warnings) std::cout << "  ! " << pick(w, lang) << "\n";
+  if (after) {
+    std::cout << (zh ? verb_zh + "后复检：" : std::string("Re-check of the output:")) << "\n";
+    print_report(*after, lang, colour);
+  }
+  if (!write_error.empty()) {
+    std::cout << (zh ? "审核成功，但未能保存：" : "Passed, but not saved: ") << write_error << "\n";
+  } else if (passed) {
+    std::cout << (zh ? "审核成功，已保存：" : "Passed; saved: ")
+              << (out == "-" ? (zh ? "标准输出" : "standard output") : out) << "\n";
+  } else {
+    std::cout << pick(not_written, lang) << "\n";
+  }
+}
+
 int exit_code_for(const Report& r) {
   if (r.error) {
     switch (r.error->code) {
@@ -78,6 +99,22 @@ std::string exit_codes_help() {
          "  With several inputs the highest code applies (4 > 3 > 1 > 0).";
 }
 
+std::string error_zh(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::unreadable: return "文件已损坏、不完整或为空，无法读取";
+    case ErrorCode::unsupported_format: return "不支持的文件格式";
+    case ErrorCode::limit_exceeded: return "文件或图像尺寸超出处理上限";
+    case ErrorCode::io_error: return "无法读取或写入文件";
+    case ErrorCode::bad_profile: return "规格配置有误";
+    case ErrorCode::model_missing: return "缺少人脸模型文件";
+    case ErrorCode::model_corrupt: return "人脸模型文件已损坏";
+    case ErrorCode::invalid_argument: return "参数无效";
+    case ErrorCode::internal:
+    case ErrorCode::ok: break;
+  }
+  return "内部错误";
+}
+
 namespace {
 
 struct Style {
@@ -102,20 +139,57 @@ std::string num(double v) {
   return buf;
 }
 
-std::string with_unit(const std::string& v, const std::string& unit) {
+// A finding's unit (English in the report, CONTRACTS.md) as Chinese output shows it; a unit missing here
+// is shown as it is (test_cli.py runs every check in Chinese and looks for English words).
+const std::string& unit_zh(const std::string& unit) {
+  static const std::map<std::string, std::string> m = {
+      {"share", "（比例）"},
+      {"ratio", "（比值）"},
+      {"ratio of height", "（占照片高度的比例）"},
+      {"ratio of width", "（占照片宽度的比例）"},
+      {"ratio of eye-chin distance", "（占双眼到下巴距离的比例）"},
+      {"mean chroma (0-255)", "（平均色度，0–255）"},
+      {"mean luminance (0-255)", "（平均亮度，0–255）"},
+      {"mean gradient", "（平均梯度）"},
+      {"Laplacian variance", "（拉普拉斯方差）"},
+      {"JPEG quality", "（JPEG 质量）"},
+      {"delta E", "（色差 ΔE）"},
+      {"delta L*", "（亮度差 ΔL*）"},
+      {"a*", "（a*）"},
+      {"faces", " 张人脸"},
+      {"px at IED 64", " px（按双眼间距 64 px 折算）"},
+      {"format", ""},
+  };
+  auto it = m.find(unit);
+  return it != m.end() ? it->second : unit;
+}
+
+std::string with_unit(const std::string& v, const std::string& unit, bool zh) {
   if (unit.empty()) return v;
-  if (unit == "°" || unit == "deg" || unit == "%") return v + unit;
+  if (unit == "°" || unit == "deg" || unit == "%") return v + (unit == "deg" ? "°" : unit);
+  if (zh) {
+    const std::string& u = unit_zh(unit);
+    if (&u != &unit) return v + u;
+  }
   return v + " " + unit;
 }
 
-std::string range_text(const Range& r, const std::string& unit) {
+std::string range_text(const Range& r, const std::string& unit, bool zh) {
   if (r.lo && r.hi) {
-    if (*r.lo == *r.hi) return with_unit(num(*r.lo), unit);
-    return with_unit(num(*r.lo) + "–" + num(*r.hi), unit);
+    if (*r.lo == *r.hi) return with_unit(num(*r.lo), unit, zh);
+    return with_unit(num(*r.lo) + "–" + num(*r.hi), unit, zh);
   }
-  if (r.lo) return with_unit("≥ " + num(*r.lo), unit);
-  if (r.hi) return with_unit("≤ " + num(*r.hi), unit);
-  return "any";
+  if (r.lo) return with_unit("≥ " + num(*r.lo), unit, zh);
+  if (r.hi) return with_unit("≤ " + num(*r.hi), unit, zh);
+  return zh ? "不限" : "any";
+}
+
+// A measured word (value_text: an ink colour, a format) as Chinese output shows it.
+std::string value_text_zh(const std::string& v) {
+  static const std::map<std::string, std::string> m = {
+      {"black", "黑色"}, {"blue", "蓝色"}, {"red", "红色"}, {"green", "绿色"}, {"other", "其他颜色"}};
+  auto it = m.find(v);
+  return it != m.end() ? it->second : v;
 }
 
 bool contains_nocase(const std::string& hay, const std::string& needle) {
@@ -149,21 +223,6 @@ std::string size_text(std::uint64_t bytes) {
   return s.str();
 }
 
-std::string error_zh(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::unreadable: return "文件已损坏、不完整或为空，无法读取";
-    case ErrorCode::unsupported_format: return "不支持的文件格式";
-    case ErrorCode::limit_exceeded: return "文件或图像尺寸超出处理上限";
-    case ErrorCode::io_error: return "无法读取或写入文件";
-    case ErrorCode::bad_profile: return "规格配置有误";
-    case ErrorCode::model_missing: return "缺少人脸模型文件";
-    case ErrorCode::model_corrupt: return "人脸模型文件已损坏";
-    case ErrorCode::invalid_argument: return "参数无效";
-    case ErrorCode::internal:
-    case ErrorCode::ok: break;
-  }
-  return "内部错误";
-}
 
 }  // namespace
 
@@ -220,9 +279,9 @@ void print_report(const Report& r, Lang lang, bool colour) {
     o << "  " << mark << " " << st("1", title) << (zh ? "：" : ": ") << pick(f.message, lang);
     std::string measured;
     if (f.value) {
-      measured = with_unit(num(*f.value), f.unit);
+      measured = with_unit(num(*f.value), f.unit, zh);
     } else if (f.value_text) {
-      measured = *f.value_text;
+      measured = zh ? value_text_zh(*f.value_text) : *f.value_text;
     }
     const std::string& msg = pick(f.message, lang);
     const bool msg_has_numbers = msg.find_first_of("0123456789") != std::string::npos;
@@ -230,7 +289,7 @@ void print_report(const Report& r, Lang lang, bool colour) {
       o << st("2", "  (" + std::string(zh ? "测得 " : "measured ") +
                        (measured.empty() ? std::string(zh ? "无" : "none") : measured) +
                        (f.range ? std::string(zh ? "；允许 " : "; allowed ") +
-                                      range_text(*f.range, f.unit)
+                                      range_text(*f.range, f.unit, zh)
                                 : std::string()) +
                        ")");
     }

@@ -498,7 +498,8 @@ int run_batch(const BatchArgs& args) {
   std::atomic<std::size_t> next{0};
   std::mutex mu;
   std::size_t n_done = 0, n_pass = 0, n_fail = 0, n_error = 0, n_fixed = 0, n_unfixed = 0;
-  std::map<std::string, std::size_t> reasons, error_codes;
+  std::map<std::string, std::size_t> reasons;
+  std::map<ErrorCode, std::size_t> error_codes;
   std::vector<SheetEntry> sheet_entries;
   std::size_t sheet_more = 0;
   constexpr std::size_t kSheetMax = 400;
@@ -597,7 +598,7 @@ int run_batch(const BatchArgs& args) {
         }
       } else {
         ++n_error;
-        ++error_codes[std::string(error_code_name(r.error->code))];
+        ++error_codes[r.error->code];
       }
       if (tty) {
         const auto now = Clock::now();
@@ -618,8 +619,9 @@ int run_batch(const BatchArgs& args) {
             line += std::string(zh ? "\n        无法修正：" : "\n       not fixed: ") + pick(fixed.reason_text, args.lang);
           }
         } else {
+          const std::string code(error_code_name(r.error->code));
           line = std::string(zh ? "错误    " : "ERROR  ") + item.path + "  " +
-                 std::string(error_code_name(r.error->code)) + ": " + r.error->message;
+                 (zh ? error_zh(r.error->code) + "（" + code + "）：" : code + ": ") + r.error->message;
         }
         std::cout << line << "\n" << std::flush;
       }
@@ -686,8 +688,12 @@ int run_batch(const BatchArgs& args) {
     }
   }
   if (!error_codes.empty()) {
-    s << (zh ? "无法读取：" : "Unreadable:");
-    for (const auto& [c, n] : error_codes) s << " " << c << " " << n;
+    s << (zh ? "无法读取的文件：" : "Unreadable:");
+    const char* sep = "";
+    for (const auto& [c, n] : error_codes) {
+      if (zh) s << sep << n << " 个" << error_zh(c) << "（" << error_code_name(c) << "）", sep = "；";
+      else s << " " << error_code_name(c) << " " << n;
+    }
     s << "\n";
   }
   if (!args.report.empty()) s << (zh ? "报告：" : "Report: ") << args.report << "\n";

@@ -80,20 +80,8 @@ void print_fix(const FixResult& r, const std::string& out, const std::string& wr
     }
     return;
   }
-  std::cout << (zh ? "修复步骤：" : "Changes:") << "\n";
-  for (const LocalText& c : r.changes) std::cout << "  • " << pick(c, lang) << "\n";
-  if (r.after) {
-    std::cout << (zh ? "修复后复检：" : "Re-check of the output:") << "\n";
-    print_report(*r.after, lang, colour);
-  }
-  if (!write_error.empty()) {
-    std::cout << (zh ? "审核成功，但未能保存：" : "Passed, but not saved: ") << write_error << "\n";
-  } else if (r.passed()) {
-    std::cout << (zh ? "审核成功，已保存：" : "Passed; saved: ")
-              << (out == "-" ? (zh ? "标准输出" : "standard output") : out) << "\n";
-  } else {
-    std::cout << (zh ? "修复后的照片仍不合格，未写出文件" : "The fixed photo still fails; no file written") << "\n";
-  }
+  print_made("修复", r.changes, {}, r.after ? &*r.after : nullptr, r.passed(), out, write_error,
+             {"修复后的照片仍不合格，未写出文件", "The fixed photo still fails; no file written"}, lang, colour);
 }
 
 }  // namespace

@@ -161,15 +161,14 @@ Command add_signature_command(CLI::App& root) {
       if (args->json) {
         std::cout << res.to_json() << "\n";
       } else {
+        const bool zh = args->lang == Lang::zh;
+        std::cout << (zh ? "原图：" : "Source:") << "\n";
         print_report(res.before, args->lang, colour);
-        for (const auto& t : res.changes) std::cout << "  * " << pick(t, args->lang) << "\n";
-        for (const auto& t : res.warnings) std::cout << "  ! " << pick(t, args->lang) << "\n";
-        if (res.after) print_report(*res.after, args->lang, colour);
-        if (!write_error.empty()) std::cout << "passed, but not saved: " << write_error << "\n";
-        else
-          std::cout << (res.passed() ? "written: " + (args->output == "-" ? std::string("standard output") : args->output)
-                                     : std::string("no output written"))
-                    << "\n";
+        if (!res.before.error)
+          print_made("清理", res.changes, res.warnings, res.after ? &*res.after : nullptr, res.passed(), args->output,
+                     write_error,
+                     {"未得到合格的签名图像，未写出文件", "No passing signature image was made; no file written"},
+                     args->lang, colour);
       }
       return code;
     }

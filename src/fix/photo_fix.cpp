@@ -527,7 +527,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     if (roll != 0)
       r.changes.push_back({"绕双眼中点旋转 " + num(-roll) + "° 使双眼水平", "Rotated " + num(-roll) + "° about the eye midpoint to level the eyes"});
     r.changes.push_back({"裁剪 " + num(plan.width, "%.0f") + "×" + num(plan.height, "%.0f") + " 像素并缩小到 " +
-                             std::to_string(P.out_w) + "×" + std::to_string(P.out_h) + "（INTER_AREA）",
+                             std::to_string(P.out_w) + "×" + std::to_string(P.out_h) + "（区域重采样）",
                          "Cropped " + num(plan.width, "%.0f") + "×" + num(plan.height, "%.0f") + " px and resized to " +
                              std::to_string(P.out_w) + "×" + std::to_string(P.out_h) + " (area resampling)"});
     const double ext = plan.beyond_top + plan.beyond_left + plan.beyond_right;

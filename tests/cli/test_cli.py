@@ -499,6 +499,76 @@ class Cli(unittest.TestCase):
         b.pop("timing_ms")
         self.assertEqual(json.dumps(a), json.dumps(b))
 
+    def test_chinese_output_has_no_english_words(self):
+        # An applicant reading --lang zh-CN sees Chinese throughout: finding messages, units and measured
+        # words, the colour names, the steps of fix and signature clean, batch's lines and summary. File
+        # format names, units such as px and dpi, check ids, options, #RRGGBB colours, commands in backticks
+        # and paths stay as they are; an error's detail after its Chinese label is English by design (the
+        # report has one message).
+        import glob
+        import re
+        data = shared_data(self)
+        allowed = {"JPEG", "jpeg", "PNG", "png", "TIFF", "BMP", "WEBP", "DPI", "dpi", "KB", "MB", "px", "DCT"}
+
+        def english(out, paths):
+            words = set()
+            for line in out.splitlines():
+                if re.match(r"^[✔✘!?] \S+  ", line):  # a report's header: verdict, path, [profile, format, size]
+                    continue
+                for p in paths:
+                    line = line.replace(p, "")
+                line = re.sub(r"`[^`]*`", "", line)
+                line = re.sub(r"\b(photo|signature)(\.[a-z_]+)+", "", line)  # check ids
+                line = re.sub(r"--[a-z-]+( [a-z]+\b)?", "", line)  # options with their value
+                line = re.sub(r"#[0-9A-Fa-f]{6}\b", "", line)
+                line = re.sub(r"（[a-z_]+）：?[ -~]*$", "", line)  # an error's code and English detail
+                line = re.sub(r"（[a-z_]+）", "", line)  # an error code in batch's summary
+                words |= {w for w in re.findall(r"[A-Za-z]{2,}", line) if w not in allowed}
+            return words
+
+        faces = sorted(glob.glob(os.path.join(data, "faces", "**", "*.jpg"), recursive=True))
+        faces += sorted(glob.glob(os.path.join(data, "faces", "**", "*.png"), recursive=True))
+        self.assertGreater(len(faces), 200)
+        for profile, files in (("cn-1inch", faces), ("us-passport", faces[::10]), ("icao-35x45", faces[5::10])):
+            code, out, err = run("check", "--lang", "zh-CN", "--profile", profile, *files)
+            self.assertIn(code, (1, 3), err)
+            self.assertEqual(english(out, faces), set(), profile)
+        sigs = sorted(glob.glob(os.path.join(data, "signatures", "**", "*.*"), recursive=True))
+        sigs = [f for f in sigs if f.lower().endswith((".jpg", ".jpeg", ".png"))]
+        self.assertGreater(len(sigs), 20)
+        code, out, err = run("signature", "check", "--lang", "zh-CN", *sigs)
+        self.assertIn(code, (1, 3), err)
+        self.assertEqual(english(out, sigs), set())
+        self.assertIn("（测得", out.replace("  (测得", "（测得"))  # the measured value is shown where a message has none
+        # fix (background kept: refused; made white: passes) and signature clean, with their steps.
+        test0 = os.path.join(data, "faces", "HivisionIDPhotos", "test0.jpg")
+        outs = []
+        for bg in ("keep", "white"):
+            o = os.path.join(self.dir, bg + ".jpg")
+            code, out, err = run("fix", "--lang", "zh-CN", "--background", bg, test0, "-o", o)
+            self.assertEqual(code, 1 if bg == "keep" else 0, err)
+            self.assertEqual(english(out, [test0, o]), set(), bg)
+            outs.append(out)
+        self.assertIn("无法修复，未写出文件", outs[0])
+        self.assertIn("修复步骤：", outs[1])
+        self.assertIn("背景已更换为 #FFFFFF", outs[1])
+        self.assertIn("审核成功，已保存：", outs[1])
+        o = os.path.join(self.dir, "sig.jpg")
+        code, out, err = run("signature", "clean", "--lang", "zh-CN", sigs[0], "-o", o)
+        self.assertEqual(english(out, [sigs[0], o]), set())
+        self.assertIn("清理后复检：", out)
+        self.assertIn("审核成功，已保存：" if code == 0 else "未得到合格的签名图像，未写出文件", out)
+        # batch: a broken file's line and the summary name the error in Chinese.
+        d = os.path.join(self.dir, "batch")
+        os.mkdir(d)
+        with open(test0, "rb") as f:
+            write(d, "broken.jpg", f.read()[:3000])
+        write(d, "test0.jpg", open(test0, "rb").read())
+        code, out, err = run("batch", "--lang", "zh-CN", d)
+        self.assertEqual(code, 3, err)
+        self.assertEqual(english(out, [os.path.join(d, "broken.jpg"), os.path.join(d, "test0.jpg"), d]), set())
+        self.assertIn("无法读取的文件：1 个", out)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

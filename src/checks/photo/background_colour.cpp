@@ -52,12 +52,20 @@ Nearest nearest_allowed(const cv::Vec3f& lab, const Params& p) {
   return n;
 }
 
+// CONTRACTS.md's colour names in Chinese messages; a profile's own names and #RRGGBB stay as written.
+std::string name_zh(const std::string& name) {
+  if (name == "white") return "白色";
+  if (name == "blue") return "蓝色";
+  if (name == "red") return "红色";
+  return name;
+}
+
 std::string lab_text(const cv::Vec3f& lab) {
   return "L*=" + fixed(lab[0], 1) + " a*=" + fixed(lab[1], 1) + " b*=" + fixed(lab[2], 1);
 }
 
-const LocalText kHint{"请在纯白（或规定颜色）背景前拍摄，或使用 fix 替换背景",
-                 "Photograph against a plain white (or the required) background, or let `fix` replace it"};
+const LocalText kHint{"请在纯白（或规定颜色）背景前拍摄，或用 `idphoto fix` 替换背景",
+                 "Photograph against a plain white (or the required) background, or let `idphoto fix` replace it"};
 
 // No plain background: the top corners clear of the head still show its colour. When every such corner
 // is far from every allowed colour the background is the wrong colour whatever else it shows; otherwise
@@ -100,7 +108,7 @@ Finding run(const analysis::Analysis& a, const Params& p) {
   const std::string desc = lab_text(ap.background_lab);
   if (best <= max_de && light.contains(L)) {
     f.status = Status::pass;
-    f.message = {"背景颜色合格（" + best_name + "，ΔE " + fixed(best, 1) + "）",
+    f.message = {"背景颜色合格（" + name_zh(best_name) + "，ΔE " + fixed(best, 1) + "）",
                  "Background colour OK (" + best_name + ", ΔE " + fixed(best, 1) + ", " + desc + ")"};
     return f;
   }

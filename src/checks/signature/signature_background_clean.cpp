@@ -30,11 +30,18 @@ Finding run(const signature::InkAnalysis& a, const Params& p) {
   const double grey = p.number("min_paper_grey", 235), spread = p.number("max_spread", 10);
   const int lines = int(p.number("max_lines", 0));
   std::string why_zh, why_en;
-  if (a.paper_grey < grey) why_zh += "纸面发灰或有阴影；", why_en += "grey or shadowed paper (median " + std::to_string(int(a.paper_grey)) + "); ";
-  if (a.paper_spread > spread) why_zh += "背景明暗不均；", why_en += "uneven background; ";
-  if (a.lines_removed > lines) why_zh += "有横线、框线或纸边；", why_en += std::to_string(a.lines_removed) + " ruled line(s), border(s) or paper edge(s); ";
+  const std::string g = std::to_string(int(a.paper_grey)), sp = std::to_string(int(std::lround(a.paper_spread)));
+  if (a.paper_grey < grey)
+    why_zh += "纸面发灰或有阴影（纸面亮度中位数 " + g + "，应不小于 " + std::to_string(int(grey)) + "）；",
+        why_en += "grey or shadowed paper (median " + g + "); ";
+  if (a.paper_spread > spread)
+    why_zh += "背景明暗不均（亮度起伏 " + sp + "，应不大于 " + std::to_string(int(spread)) + "）；",
+        why_en += "uneven background (spread " + sp + "); ";
+  if (a.lines_removed > lines)
+    why_zh += "有 " + std::to_string(a.lines_removed) + " 条横线、框线或纸边；",
+        why_en += std::to_string(a.lines_removed) + " ruled line(s), border(s) or paper edge(s); ";
   const bool ok = why_en.empty();
-  if (!ok) why_en.resize(why_en.size() - 2);
+  if (!ok) why_en.resize(why_en.size() - 2), why_zh.resize(why_zh.size() - std::string("；").size());
   Finding f = pass_fail(def, p, ok, "", {"背景干净", "Background clean"},
                         {"背景不干净：" + why_zh, "Background not clean: " + why_en},
                         {"请用 `idphoto signature clean` 清理背景，或在无线白纸上重新签名", "Let `idphoto signature clean` clear the background, or sign on plain white paper"});
