@@ -28,7 +28,8 @@ cv::Point2f mean_of(const face::Landmarks68& lm, int first, int last) {
 
 namespace {
 // Builds the Head from landmarks at decoded scale; all outputs are full-size (÷ scale).
-Head make_head(const cv::Mat& bgr, const cv::Rect2f& box_full, const face::Landmarks68& lm_decoded, double scale) {
+Head make_head(const cv::Mat& bgr, const cv::Rect2f& box_full, const face::Landmarks68& lm_decoded, double scale,
+               const std::optional<BorderColour>& border) {
   Head h;
   h.box = box_full;
   const auto inv = static_cast<float>(1.0 / scale);
@@ -49,7 +50,7 @@ Head make_head(const cv::Mat& bgr, const cv::Rect2f& box_full, const face::Landm
   h.face_width_px = h.face_right_x - h.face_left_x;
   h.centre_x = (h.eye_mid.x + lm[27].x) / 2.0;  // eye midpoint and top of the nose bridge
   try {
-    if (const auto c = estimate_crown(bgr, lm_decoded)) h.crown_y = *c / scale;
+    if (const auto c = estimate_crown(bgr, lm_decoded, border)) h.crown_y = *c / scale;
   } catch (const std::exception&) {
     h.crown_y.reset();
   }
@@ -74,10 +75,23 @@ struct Analysis::Impl {
   mutable std::optional<Head> head;
   mutable bool mask_done = false;
   mutable cv::Mat mask;
+  mutable std::optional<std::optional<BorderColour>> border;  // estimate_border_colour(image.bgr), once
   mutable bool colour_done = false;
   mutable double mean_chroma = 0;
   mutable bool greyscale = false;
   mutable std::unique_ptr<Appearance> appearance;
+
+  // The plain background's colour from the top corners: the crown estimate and the background mask use it.
+  const std::optional<BorderColour>& border_colour() const {
+    if (!border) {
+      try {
+        border = estimate_border_colour(image.bgr);
+      } catch (const std::exception&) {
+        border = std::optional<BorderColour>();
+      }
+    }
+    return *border;
+  }
 
   void ensure_grey() const {
     if (grey_done) return;
@@ -112,7 +126,7 @@ struct Analysis::Impl {
       const cv::Rect2f& b = dets.front().box;
       const auto k = static_cast<float>(to_decoded);
       const face::Landmarks68 lm = models->landmarks(grey, cv::Rect2f(b.x * k, b.y * k, b.width * k, b.height * k));
-      head = make_head(image.bgr, faces.front().box, lm, image.scale);
+      head = make_head(image.bgr, faces.front().box, lm, image.scale, border_colour());
     } catch (const std::exception&) {
       faces.clear();
       head.reset();
@@ -195,9 +209,9 @@ const cv::Mat& Analysis::background_mask() const {
       for (size_t i = 0; i < 68; ++i) lm[i] = h->landmarks[i] * s;
       std::optional<double> crown;
       if (h->crown_y) crown = *h->crown_y * impl_->image.scale;
-      impl_->mask = estimate_background_mask(impl_->image.bgr, &lm, crown, &lab());
+      impl_->mask = estimate_background_mask(impl_->image.bgr, &lm, crown, &lab(), &impl_->border_colour());
     } else {
-      impl_->mask = estimate_background_mask(impl_->image.bgr, nullptr, std::nullopt, &lab());
+      impl_->mask = estimate_background_mask(impl_->image.bgr, nullptr, std::nullopt, &lab(), &impl_->border_colour());
     }
   } catch (const std::exception&) {
     impl_->mask.release();

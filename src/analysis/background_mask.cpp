@@ -10,7 +10,7 @@
 namespace idphoto::analysis {
 
 cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y,
-                                 const cv::Mat* bgr_lab) {
+                                 const cv::Mat* bgr_lab, const std::optional<BorderColour>* bgr_border) {
   if (bgr.empty() || bgr.type() != CV_8UC3) return {};
   // Work at ≤ 1000 px on the longest side (≤ 1600 px when the caller has bgr's Lab already: shrinking
   // and converting again would cost more than the finer mask); the mask is scaled back (nearest) to bgr's size.
@@ -18,18 +18,25 @@ cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm
   const double s = std::min(1.0, (have_lab ? 1600.0 : 1000.0) / std::max(bgr.cols, bgr.rows));
   cv::Mat small = bgr;
   if (s < 1.0) cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);
-  const auto border = estimate_border_colour(small);
+  const auto border = s == 1.0 && bgr_border ? *bgr_border : estimate_border_colour(small);
   if (!border) return {};
   const cv::Mat lab = s == 1.0 && have_lab ? *bgr_lab : bgr_to_lab(small);
   const double threshold = std::max(14.0, 3.0 * border->noise);  // ΔE from the border colour
   const float t2 = static_cast<float>(threshold * threshold);
   cv::Mat close(small.size(), CV_8U);
+  const float L = border->lab[0], A = border->lab[1], B = border->lab[2];
   for (int y = 0; y < lab.rows; ++y) {
-    const auto* p = lab.ptr<cv::Vec3f>(y);
+    // cv::Vec3f's difference and dot product (0 + dL² + da² + db², in float) over plain floats: 2.3 →
+    // 1.4 ms over a 1126 × 778 photo, where reading the 10 MB of Lab sets the pace.
+    const float* p = lab.ptr<float>(y);
     auto* m = close.ptr<unsigned char>(y);
     for (int x = 0; x < lab.cols; ++x) {
-      const cv::Vec3f d = p[x] - border->lab;
-      m[x] = d.dot(d) <= t2 ? 255 : 0;
+      const float dl = p[3 * x] - L, da = p[3 * x + 1] - A, db = p[3 * x + 2] - B;
+      float d2 = 0;
+      d2 += dl * dl;
+      d2 += da * da;
+      d2 += db * db;
+      m[x] = d2 <= t2 ? 255 : 0;
     }
   }
   // The person: head ellipse from crown to chin, and a widening band from the chin down.

@@ -50,7 +50,11 @@ std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr) {
 }
 
 std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68& lm) {
-  const auto border = estimate_border_colour(bgr);
+  return estimate_crown(bgr, lm, estimate_border_colour(bgr));
+}
+
+std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68& lm,
+                                     const std::optional<BorderColour>& border) {
   if (!border) return std::nullopt;
   float brow = lm[17].y;
   for (int i = 18; i <= 26; ++i) brow = std::min(brow, lm[i].y);

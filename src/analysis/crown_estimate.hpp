@@ -19,13 +19,18 @@ std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr);
 
 // Crown row in bgr's coordinates (0 when the hair reaches the top edge); none when no plain
 // background is seen above the face. lm: landmarks in bgr's coordinates.
+// border: estimate_border_colour(bgr), when the caller has it (it serves the background mask too).
 std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68& lm);
+std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68& lm,
+                                     const std::optional<BorderColour>& border);
 
 // 255 = background (close to the border colour and connected to the top/left/right border), at bgr's
 // size, with the person's region (face, neck and torso below the chin) excluded. Empty when the border is not
 // plain. lm may be null (no face).
-// bgr_lab: bgr_to_lab(bgr) when the caller has it (used when bgr needs no downscaling), else null.
+// bgr_lab: bgr_to_lab(bgr) when the caller has it (used when bgr needs no downscaling), else null;
+// bgr_border likewise estimate_border_colour(bgr).
 cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y,
-                                 const cv::Mat* bgr_lab = nullptr);
+                                 const cv::Mat* bgr_lab = nullptr,
+                                 const std::optional<BorderColour>* bgr_border = nullptr);
 
 }  // namespace idphoto::analysis

@@ -145,9 +145,9 @@ Report judge(const analysis::Analysis& a, const Profile& profile, std::string_vi
 }
 
 // Copies roi of img, filling what lies outside: constant fill above and at the sides, the last rows repeated below.
-cv::Mat extract(const cv::Mat& img, cv::Rect roi, const cv::Scalar& fill) {
+cv::Mat extract(const cv::Mat& img, cv::Rect roi, const std::function<cv::Scalar()>& fill) {
   const cv::Rect inside = roi & cv::Rect(0, 0, img.cols, img.rows);
-  if (inside.area() == 0) return cv::Mat(roi.size(), img.type(), fill);
+  if (inside.area() == 0) return cv::Mat(roi.size(), img.type(), fill());
   cv::Mat part = img(inside);
   const int top = inside.y - roi.y, left = inside.x - roi.x;
   const int bottom = roi.y + roi.height - (inside.y + inside.height);
@@ -155,14 +155,15 @@ cv::Mat extract(const cv::Mat& img, cv::Rect roi, const cv::Scalar& fill) {
   if (top == 0 && left == 0 && bottom == 0 && right == 0) return part;
   cv::Mat tmp, out;
   cv::copyMakeBorder(part, tmp, 0, bottom, 0, 0, cv::BORDER_REPLICATE);
-  cv::copyMakeBorder(tmp, out, top, 0, left, right, cv::BORDER_CONSTANT, fill);
+  cv::copyMakeBorder(tmp, out, top, 0, left, right, cv::BORDER_CONSTANT,
+                     top == 0 && left == 0 && right == 0 ? cv::Scalar() : fill());
   return out;
 }
 
 // Renders the crop: full-size → output affine `to_out` (2×3), img decoded at `scale` px per full px.
 // Downscaling uses INTER_AREA to the output resolution, then one bilinear warp for rotation and sub-pixel shift.
-cv::Mat render(const cv::Mat& img, double scale, const cv::Mat& to_out, cv::Size out, const cv::Scalar& fill,
-               int interp_small) {
+cv::Mat render(const cv::Mat& img, double scale, const cv::Mat& to_out, cv::Size out,
+               const std::function<cv::Scalar()>& fill, int interp_small) {
   cv::Mat M = to_out.clone();  // decoded → output
   M.col(0) /= scale;
   M.col(1) /= scale;
@@ -457,7 +458,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     if (colour && reachable) {
       const auto t_plain = Clock::now();
       if (plain) {
-        cv::Mat m = render(bg_mask, scale1, to_out, out_size, cv::Scalar(255), cv::INTER_AREA);
+        cv::Mat m = render(bg_mask, scale1, to_out, out_size, [] { return cv::Scalar(255); }, cv::INTER_AREA);
         hint = m > 160;
       }
       for (int i = 0; i <= 26; ++i) prior.face.push_back(apply(to_out, lm[static_cast<size_t>(i)]));
@@ -521,8 +522,8 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     r.changes.push_back({"以 1/" + num(1 / img->scale, "%.0f") + " 比例解码（DCT 缩放）",
                          "Decoded at 1/" + num(1 / img->scale, "%.0f") + " scale (JPEG DCT scaling)"});
     // 5. Full-size → output (to_out above).
-    cv::Scalar fill(255, 255, 255);
-    if (plain) fill = masked_mean(a.image().bgr, bg_mask);
+    // The fill beyond the photo's edge (the plain background's mean colour) only when the crop reaches past it.
+    const auto fill = [&] { return plain ? masked_mean(a.image().bgr, bg_mask) : cv::Scalar(255, 255, 255); };
     cv::Mat out = render(img->bgr, img->scale, to_out, out_size, fill, cv::INTER_AREA);
     if (roll != 0)
       r.changes.push_back({"绕双眼中点旋转 " + num(-roll) + "° 使双眼水平", "Rotated " + num(-roll) + "° about the eye midpoint to level the eyes"});
