@@ -57,9 +57,10 @@ std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const 
                                   std::vector<std::uint8_t>& png);
 // The report of one input's bytes (kind "photo" or "signature"), as `check`, `signature check` and
 // `batch` give it: the core's, or for BMP/TIFF/PPM/WebP the core's on a PNG re-encoding, with the
-// file-level findings judged on the original (restore_original).
+// file-level findings judged on the original (restore_original). converted, when given, receives that PNG
+// re-encoding (left empty for JPEG and PNG), so that a later fix or clean need not make it again.
 Report check_any(const Engine& engine, const Profile& profile, std::string_view kind, const std::string& path,
-                 const std::vector<std::uint8_t>& bytes);
+                 const std::vector<std::uint8_t>& bytes, std::vector<std::uint8_t>* converted = nullptr);
 // A report made on a PNG re-encoding of a file in another format: its image format and byte count, and
 // the profile's file format and size findings (KIND.file.format, KIND.file.size), judged again on the
 // original file.

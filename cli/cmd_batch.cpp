@@ -330,16 +330,13 @@ struct FixOutcome {
 };
 
 // A failing input fixed (photo: `fix`; signature: `clean`) and written under --fix-dir when the
-// result passes its re-check; never over the input.
+// result passes its re-check; never over the input. bytes: as the core reads them (BMP/TIFF/PPM/WebP
+// as the PNG check_any made of them, as in `fix` and `signature clean`).
 FixOutcome fix_into_dir(const Engine& engine, const Profile& profile, const std::string& kind,
-                        const BatchItem& item, const std::vector<std::uint8_t>& original,
-                        const std::string& dir, const std::string& stem) {
+                        const BatchItem& item, const std::vector<std::uint8_t>& bytes, const std::string& dir,
+                        const std::string& stem) {
   FixOutcome o;
   o.attempted = true;
-  // BMP/TIFF/PPM/WebP reach the core as PNG, as in `fix` and `signature clean`.
-  std::vector<std::uint8_t> converted;
-  if (!sniff_non_core(original).empty() && reencode_png(original, item.path, converted)) converted.clear();
-  const std::vector<std::uint8_t>& bytes = converted.empty() ? original : converted;
   std::vector<std::uint8_t> output;
   std::string format;
   bool passed = false;
@@ -531,7 +528,7 @@ int run_batch(const BatchArgs& args) {
   std::signal(SIGTERM, on_sigint);
 
   auto worker = [&]() {
-    std::vector<std::uint8_t> bytes;
+    std::vector<std::uint8_t> bytes, converted;  // converted: the PNG a BMP/TIFF/PPM/WebP was checked as
     for (;;) {
       if (g_stop.load()) return;
       const std::size_t k = next.fetch_add(1);
@@ -541,6 +538,7 @@ int run_batch(const BatchArgs& args) {
       FileStamp stamp;
       Report r;
       bytes.clear();
+      converted.clear();
       try {
         InputFile file = read_input_file(item.path, engine.options().limits.max_bytes, /*regular_only=*/true);
         if (file.regular) stamp = FileStamp{file.size, file.mtime_ns, true};
@@ -548,7 +546,7 @@ int run_batch(const BatchArgs& args) {
           r = error_report(item.path, profile->id(), args.kind, *file.error);
         } else {
           bytes = std::move(file.bytes);
-          r = check_any(engine, *profile, args.kind, item.path, bytes);
+          r = check_any(engine, *profile, args.kind, item.path, bytes, &converted);
         }
       } catch (const std::exception& e) {
         r = error_report(item.path, profile->id(), args.kind,
@@ -568,7 +566,8 @@ int run_batch(const BatchArgs& args) {
       FixOutcome fixed;
       if (!args.fix_dir.empty() && v == Verdict::fail && !g_stop.load()) {
         try {
-          fixed = fix_into_dir(engine, *profile, args.kind, item, bytes, args.fix_dir, stems.at(item.path));
+          fixed = fix_into_dir(engine, *profile, args.kind, item, converted.empty() ? bytes : converted, args.fix_dir,
+                               stems.at(item.path));
         } catch (const std::exception& e) {
           fixed.reason = std::string("internal error: ") + e.what();
           fixed.reason_text = {fixed.reason, fixed.reason};

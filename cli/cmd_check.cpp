@@ -151,7 +151,7 @@ std::optional<Error> reencode_png(const std::vector<std::uint8_t>& bytes, const 
 }
 
 Report check_any(const Engine& engine, const Profile& profile, std::string_view kind, const std::string& path,
-                 const std::vector<std::uint8_t>& bytes) {
+                 const std::vector<std::uint8_t>& bytes, std::vector<std::uint8_t>* converted_out) {
   const auto check = [&](const std::vector<std::uint8_t>& b) {
     return kind == "signature" ? engine.check_signature(b, profile, path) : engine.check_photo(b, profile, path);
   };
@@ -177,6 +177,7 @@ Report check_any(const Engine& engine, const Profile& profile, std::string_view 
     return converted;
   }
   restore_original(converted, kind, fmt, bytes.size(), profile);
+  if (converted_out) *converted_out = std::move(png);
   return converted;
 }
 

@@ -449,6 +449,19 @@ class Batch(unittest.TestCase):
                 for rep_ in (one, r):
                     rep_.pop("timing_ms", None)
                 self.assertEqual(one, r)
+        # --fix-dir cleans them from the PNG they were checked as (converted once, not again for the
+        # clean): the same file `signature clean` writes.
+        fixed = self.report_path("formats-fixed")
+        code, out, err = run(folder, "--kind", "signature", "--fix-dir", fixed)
+        self.assertEqual(code, 1, out + err)
+        self.assertEqual(sorted(os.listdir(fixed)), ["scan.bmp.jpg", "scan.pgm.jpg"], out)
+        for name in ("scan.bmp", "scan.pgm"):
+            single = self.report_path(name + ".single.jpg")
+            p = subprocess.run([binary(), "signature", "clean", os.path.join(folder, name), "-o", single],
+                               capture_output=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stdout)
+            with open(single, "rb") as a, open(os.path.join(fixed, name + ".jpg"), "rb") as b:
+                self.assertEqual(a.read(), b.read(), name)
 
     def test_photo_is_no_signature(self):
         good = os.path.join(self.root, "good1.jpg")
