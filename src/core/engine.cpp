@@ -110,6 +110,11 @@ std::vector<ModelInfo> Engine::models() const {
 
 Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& profile,
                            std::string_view input_name) const {
+  return check_photo_on(*impl_, bytes, profile, input_name, impl_->options.threads);
+}
+
+Report check_photo_on(const EngineImpl& engine, std::span<const std::uint8_t> bytes, const Profile& profile,
+                      std::string_view input_name, int threads) {
   const auto t_total = Clock::now();
   Report report;
   report.input = std::string(input_name);
@@ -124,7 +129,7 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
     return report;
   }
 
-  const Limits& limits = impl_->options.limits;
+  const Limits& limits = engine.options.limits;
   const auto t_decode = Clock::now();
   auto decoded = io::decode(bytes, limits, analysis::decode_options());
   report.timing_ms.emplace_back("decode", ms_since(t_decode));
@@ -139,9 +144,9 @@ Report Engine::check_photo(std::span<const std::uint8_t> bytes, const Profile& p
 
   try {
     const ProfileData& pd = profile.data();
-    analysis::Analysis a(std::move(decoded.value()), impl_->models, faces_down_to(pd));
-    // A second thread, when the engine has one, converts to CIELAB and scans pyramid levels beside this one.
-    a.use_threads(impl_->options.threads);
+    analysis::Analysis a(std::move(decoded.value()), engine.models, faces_down_to(pd));
+    // A second thread, when the call may use one, converts to CIELAB and scans pyramid levels beside this one.
+    a.use_threads(threads);
 
     if (needs_face(pd)) {
       // Failures here resurface in the checks that need them, which report them as not_assessed.

@@ -10,8 +10,8 @@ FixResult Engine::fix_photo(std::span<const std::uint8_t> bytes, const Profile& 
                             std::string_view input_name) const {
   try {
     return fix::run_photo_fix(*impl_, bytes, profile, options, input_name,
-                              [this, &profile](std::span<const std::uint8_t> b, std::string_view name) {
-                                return check_photo(b, profile, name);
+                              [this, &profile](std::span<const std::uint8_t> b, std::string_view name, int threads) {
+                                return check_photo_on(*impl_, b, profile, name, threads);
                               });
   } catch (...) {
     FixResult r;

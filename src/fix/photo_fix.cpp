@@ -604,13 +604,16 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     }
     r.changes.push_back(*said);
 
-    // The re-check waits for the source's judgement rather than compete with it for the second core.
-    if (judged_refusal(true)) return finish();
-
-    // 8. Re-check with the same engine; only a passing photo is handed out.
+    // 8. Re-check with the same engine; only a passing photo is handed out. While the second thread still
+    // judges the source, the re-check runs beside it on this thread alone (the same report on any number
+    // of threads), and a refusal then takes it back like the steps before; otherwise it may use both.
+    const bool beside = settle && judging.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    if (!beside && judged_refusal(true)) return finish();
     const auto t_after = Clock::now();
-    r.after = recheck(encoded, options.output_name.empty() ? std::string_view("(output)") : options.output_name);
+    r.after = recheck(encoded, options.output_name.empty() ? std::string_view("(output)") : options.output_name,
+                      beside ? 1 : engine.options.threads);
     r.timing_ms.emplace_back("recheck", ms_since(t_after));
+    if (beside && judged_refusal(true)) return finish();
     if (r.after->verdict() == Verdict::pass) r.output = std::move(encoded);
     settle_now();  // while the second thread's future (a local of this block) is alive
   } catch (const std::exception& e) {

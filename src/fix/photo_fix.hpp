@@ -13,7 +13,8 @@
 
 namespace idphoto::fix {
 
-using Recheck = std::function<Report(std::span<const std::uint8_t> bytes, std::string_view name)>;
+// The output's check as Engine::check_photo gives it, on at most `threads` threads.
+using Recheck = std::function<Report(std::span<const std::uint8_t> bytes, std::string_view name, int threads)>;
 
 FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> bytes, const Profile& profile,
                         const FixOptions& options, std::string_view input_name, const Recheck& recheck);
