@@ -35,9 +35,9 @@ void print_report(const Report& r, Lang lang, bool colour);
 // What fix and signature clean print after the source's report: their changes, the output's re-check
 // and the last line (saved where, not saved and why, or still failing: not_written). verb_zh names the
 // work in the Chinese headings (修复, 清理).
-void print_made(const std::string& verb_zh, const std::vector<LocalText>& changes, const std::vector<LocalText>& warnings, const Report* after,
-                bool passed, const std::string& out, const std::string& write_error, const LocalText& not_written,
-                Lang lang, bool colour);
+void print_made(const std::string& verb_zh, const std::vector<LocalText>& changes,
+                const std::vector<LocalText>& warnings, const Report* after, bool passed, const std::string& out,
+                const std::string& write_error, const LocalText& not_written, Lang lang, bool colour);
 
 // What kind of error a report's error is, in Chinese (the error's message is English).
 std::string error_zh(ErrorCode code);

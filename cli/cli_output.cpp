@@ -48,9 +48,9 @@ bool use_colour() {
   return isatty(STDOUT_FILENO) != 0;
 }
 
-void print_made(const std::string& verb_zh, const std::vector<LocalText>& changes, const std::vector<LocalText>& warnings, const Report* after,
-                bool passed, const std::string& out, const std::string& write_error, const LocalText& not_written,
-                Lang lang, bool colour) {
+void print_made(const std::string& verb_zh, const std::vector<LocalText>& changes,
+                const std::vector<LocalText>& warnings, const Report* after, bool passed, const std::string& out,
+                const std::string& write_error, const LocalText& not_written, Lang lang, bool colour) {
   const bool zh = lang == Lang::zh;
   if (!changes.empty() || !warnings.empty()) std::cout << (zh ? verb_zh + "步骤：" : std::string("Changes:")) << "\n";
   for (const LocalText& c : changes) std::cout << "  • " << pick(c, lang) << "\n";
@@ -222,7 +222,6 @@ std::string size_text(std::uint64_t bytes) {
   }
   return s.str();
 }
-
 
 }  // namespace
 
