@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <system_error>
 
 #include <opencv2/imgproc.hpp>
@@ -161,11 +163,106 @@ const cv::Mat& Analysis::grey() const {
   return impl_->grey;
 }
 
-void Analysis::use_threads(int threads) const {
+namespace {
+
+// The CIELAB conversion beside a decode: the decoder tells (rows) how many rows are ready, and a thread
+// of its own converts them a band at a time. The thread holds the state, so a result handed on outlives
+// this object; the object, when it goes, tells the thread no more rows will come.
+class LabBesideDecode {
+ public:
+  ~LabBesideDecode() { state_->close(); }  // then job_'s destructor waits for the thread, if still held
+
+  void rows(const cv::Mat& bgr, int rows) {
+    if (failed_) return;
+    if (!job_.valid()) {
+      if (bgr.type() != CV_8UC3) {
+        failed_ = true;
+        return;
+      }
+      state_->src = bgr;  // a header: shares the buffer being decoded into
+      try {
+        job_ = std::async(std::launch::async, [s = state_] { return s->run(); });
+      } catch (const std::system_error&) {
+        failed_ = true;  // no thread: use_threads converts as usual
+        return;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      state_->ready = rows;
+    }
+    state_->more.notify_one();
+  }
+
+  // After a successful decode into bgr: the conversion, or an invalid future when none ran.
+  std::future<cv::Mat> result(const cv::Mat& bgr) {
+    state_->close();
+    if (failed_ || !job_.valid() || bgr.data != state_->src.data || bgr.size() != state_->src.size()) return {};
+    return std::move(job_);
+  }
+
+ private:
+  struct State {
+    std::mutex mutex;
+    std::condition_variable more;
+    cv::Mat src;
+    int ready = 0;  // rows of src decoded
+    bool closed = false;
+
+    void close() {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        closed = true;
+      }
+      more.notify_one();
+    }
+
+    cv::Mat run() {
+      LabRows conv;
+      cv::Mat lab(src.size(), CV_32FC3);
+      int done = 0;
+      for (;;) {
+        int upto = 0;
+        {
+          std::unique_lock<std::mutex> lock(mutex);
+          more.wait(lock, [&] { return ready > done || closed; });
+          upto = ready;
+        }
+        if (upto == done) break;  // closed, and no rows came since
+        conv.convert(src, lab, done, upto);
+        done = upto;
+      }
+      if (done < src.rows) lab.release();  // the decode stopped short
+      return lab;
+    }
+  };
+
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+  std::future<cv::Mat> job_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+DecodedForAnalysis decode_for_analysis(std::span<const std::uint8_t> bytes, const Limits& limits,
+                                       const io::DecodeOptions& options, int threads) {
+  if (threads < 2) return {io::decode(bytes, limits, options), {}};
+  LabBesideDecode beside;
+  DecodedForAnalysis d{
+      io::decode(bytes, limits, options, [&beside](const cv::Mat& bgr, int rows) { beside.rows(bgr, rows); }), {}};
+  if (d.image) d.lab = beside.result(d.image.value().bgr);
+  return d;
+}
+
+void Analysis::use_threads(int threads, std::future<cv::Mat> lab) const {
   impl_->threads = std::max(1, threads);
   if (threads < 2) return;
   const cv::Mat& bgr = impl_->image.bgr;
   if (impl_->lab_done || impl_->lab_pending.valid() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1)) return;
+  if (lab.valid()) {
+    impl_->lab_pending = std::move(lab);
+    return;
+  }
   try {
     impl_->lab_pending = std::async(std::launch::async, [bgr] { return bgr_to_lab(bgr); });
   } catch (const std::system_error&) {

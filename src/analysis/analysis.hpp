@@ -2,6 +2,7 @@
 // An Analysis belongs to one image and one thread; the engine's models are shared.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -27,6 +28,20 @@ inline io::DecodeOptions decode_options(int out_width = 0, int out_height = 0) {
   o.min_height = out_height > kMinSide ? out_height : kMinSide;
   return o;
 }
+
+// decode_for_analysis's result: the decoded image, and its CIELAB conversion when that ran beside the
+// decoding (hand it to Analysis::use_threads).
+struct DecodedForAnalysis {
+  Result<io::DecodedImage> image;
+  std::future<cv::Mat> lab;  // valid only then
+};
+
+// io::decode, and with threads >= 2 a baseline JPEG's rows are converted to CIELAB on a second thread
+// while the later rows are still being decoded (io::decode's rows_decoded): lab() is then ready
+// soon after decoding, and the face search has both threads to itself. The same pixels and CIELAB
+// values as decoding, then converting.
+DecodedForAnalysis decode_for_analysis(std::span<const std::uint8_t> bytes, const Limits& limits,
+                                       const io::DecodeOptions& options, int threads);
 
 // The main face. Coordinates are full-size pixels of the file as oriented (image().width × height),
 // whatever scale the image was decoded at; y grows downwards.
@@ -71,8 +86,9 @@ class Analysis {
   // threads >= 2 (an engine given them): lab() starts now on a second thread, to overlap with face
   // detection, and the face search scans pyramid levels on two threads (FaceModels::detect). The threads
   // read only image().bgr and its grey copy; results are the same. Without this call (or with 1)
-  // everything runs on the caller's thread (the WASM build's path).
-  void use_threads(int threads) const;
+  // everything runs on the caller's thread (the WASM build's path). lab: a conversion already under way
+  // (decode_for_analysis), taken instead of starting one.
+  void use_threads(int threads, std::future<cv::Mat> lab = {}) const;
 
   // Faces in full-size coordinates, largest first (down to faces_down_to × the largest's width, see above).
   const std::vector<face::Detection>& faces() const;

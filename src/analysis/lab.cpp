@@ -80,17 +80,24 @@ cv::Mat bgr_to_lab(const cv::Mat& bgr) {
     }
     return lab;
   }
-  // Photos repeat colours: 7-44 % of the pixels equal their left neighbour (flat backgrounds, clipped
-  // highlights) and copy its result, and a direct-mapped cache of 16 K recent colours serves 30-50 % more
-  // (measured on the sample, img30, test0, HELEN and a 14 MP photo; docs/performance.md). Same
-  // arithmetic for every colour, so the output does not depend on which pixels were served from the cache.
-  struct Entry {
-    std::uint32_t key;  // b | g << 8 | r << 16; never 0xffffffff
-    cv::Vec3f lab;
-  };
-  constexpr int kCacheBits = 14;
-  std::vector<Entry> cache(std::size_t{1} << kCacheBits, Entry{0xffffffffu, cv::Vec3f()});
-  for (int y = 0; y < bgr.rows; ++y) {
+  LabRows rows;
+  rows.convert(bgr, lab, 0, bgr.rows);
+  return lab;
+}
+
+// Photos repeat colours: 7-44 % of the pixels equal their left neighbour (flat backgrounds, clipped
+// highlights) and copy its result, and a direct-mapped cache of 16 K recent colours serves 30-50 % more
+// (measured on the sample, img30, test0, HELEN and a 14 MP photo; docs/performance.md). Same
+// arithmetic for every colour, so the output does not depend on which pixels were served from the cache.
+constexpr int kCacheBits = 14;
+
+LabRows::LabRows() : cache_(std::size_t{1} << kCacheBits, Entry{0xffffffffu, cv::Vec3f()}) {}
+
+void LabRows::convert(const cv::Mat& bgr, cv::Mat& lab, int y0, int y1) {
+  CV_Assert(bgr.type() == CV_8UC3 && lab.type() == CV_32FC3 && lab.size() == bgr.size());
+  CV_Assert(0 <= y0 && y0 <= y1 && y1 <= bgr.rows);
+  const Tables& t = tables();
+  for (int y = y0; y < y1; ++y) {
     const auto* p = bgr.ptr<cv::Vec3b>(y);
     auto* q = lab.ptr<cv::Vec3f>(y);
     for (int x = 0; x < bgr.cols; ++x) {
@@ -100,7 +107,7 @@ cv::Mat bgr_to_lab(const cv::Mat& bgr) {
       }
       const std::uint32_t key = static_cast<std::uint32_t>(p[x][0]) | (static_cast<std::uint32_t>(p[x][1]) << 8) |
                                 (static_cast<std::uint32_t>(p[x][2]) << 16);
-      Entry& e = cache[(key * 2654435761u) >> (32 - kCacheBits)];  // Fibonacci hashing
+      Entry& e = cache_[(key * 2654435761u) >> (32 - kCacheBits)];  // Fibonacci hashing
       if (e.key != key) {
         e.key = key;
         e.lab = lab_of_bgr8(t, p[x][0], p[x][1], p[x][2]);
@@ -108,7 +115,6 @@ cv::Mat bgr_to_lab(const cv::Mat& bgr) {
       q[x] = e.lab;
     }
   }
-  return lab;
 }
 
 cv::Vec3f bgr_to_lab(double b, double g, double r) {

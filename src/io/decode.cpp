@@ -91,7 +91,7 @@ std::string describe(const std::string& format) {
 }  // namespace
 
 Result<DecodedImage> decode(std::span<const std::uint8_t> bytes, const Limits& limits,
-                            const DecodeOptions& options) {
+                            const DecodeOptions& options, const RowsDecoded& rows_decoded) {
   try {
     if (bytes.size() > limits.max_bytes) {
       return Error{ErrorCode::limit_exceeded, "input is " + std::to_string(bytes.size()) +
@@ -100,7 +100,7 @@ Result<DecodedImage> decode(std::span<const std::uint8_t> bytes, const Limits& l
     }
     const std::string format = sniff_format(bytes);
     if (format == "empty") return Error{ErrorCode::unreadable, "empty input (0 bytes)"};
-    if (format == "jpeg") return detail::decode_jpeg(bytes, limits, options);
+    if (format == "jpeg") return detail::decode_jpeg(bytes, limits, options, rows_decoded);
     if (format == "png") return detail::decode_png(bytes, limits, options);
     return Error{ErrorCode::unsupported_format,
                  "unsupported format: " + describe(format) + "; the core reads JPEG and PNG"};

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,7 +50,13 @@ struct DecodedImage {
 
 // Decodes JPEG (TurboJPEG) and PNG (libpng) — the core formats. Other formats: unsupported_format
 // naming the detected format. Limits are checked from the header before any large allocation.
+// rows_decoded, when set: a baseline JPEG whose decoded pixels are its final ones (no EXIF rotation, no
+// CMYK) is decoded in bands, and this is called on the decoding thread after each band with the image
+// being decoded into (the buffer that becomes DecodedImage::bgr) and the number of its rows decoded so
+// far: a second thread can work on the top rows while later ones are decoded. The pixels are the same
+// either way. Not called for other inputs, nor after an error (which may follow some calls).
+using RowsDecoded = std::function<void(const cv::Mat& bgr, int rows)>;
 Result<DecodedImage> decode(std::span<const std::uint8_t> bytes, const Limits& limits,
-                            const DecodeOptions& options = {});
+                            const DecodeOptions& options = {}, const RowsDecoded& rows_decoded = {});
 
 }  // namespace idphoto::io

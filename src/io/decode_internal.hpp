@@ -20,7 +20,7 @@ cv::Mat apply_orientation(const cv::Mat& image, int orientation);
 int reduction_for(int width, int height, const DecodeOptions& options);
 
 Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limits& limits,
-                                 const DecodeOptions& options);
+                                 const DecodeOptions& options, const RowsDecoded& rows_decoded = {});
 Result<DecodedImage> decode_png(std::span<const std::uint8_t> bytes, const Limits& limits,
                                 const DecodeOptions& options);
 

@@ -2,7 +2,9 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <jpeglib.h>
@@ -87,6 +89,116 @@ bool read_jpeg_header(std::span<const std::uint8_t> bytes, JpegHeader* out) {
       break;
     }
   }
+  jpeg_destroy_decompress(&cinfo);
+  return true;
+}
+
+// decompress's error manager: errors longjmp as in read_jpeg_header. Of the warnings it keeps the first
+// that means damaged image data (damaging_warning), else the first.
+struct DecompressErrorMgr {
+  JpegErrorMgr base;
+  char warning[JMSG_LENGTH_MAX];
+  bool warned;
+  bool damaged;
+};
+
+bool damaging_warning(const std::string& msg);
+
+void decompress_emit_message(j_common_ptr cinfo, int msg_level) {
+  auto* err = reinterpret_cast<DecompressErrorMgr*>(cinfo->err);
+  if (msg_level >= 0 || err->damaged) return;
+  char text[JMSG_LENGTH_MAX];
+  (*cinfo->err->format_message)(cinfo, text);
+  const bool damaging = damaging_warning(text);
+  if (err->warned && !damaging) return;
+  err->warned = true;
+  err->damaged = damaging;
+  std::memcpy(err->warning, text, sizeof text);
+}
+
+// A second guard behind walk_markers' count (as TurboJPEG's TJFLAG_LIMITSCANS): a progressive file
+// with more scans than allowed stops as soon as libjpeg starts the scan after the last allowed one.
+struct ScanLimit {
+  jpeg_progress_mgr pub;
+  int max_scans;
+};
+
+void limit_scans(j_common_ptr cinfo) {
+  const auto* limit = reinterpret_cast<const ScanLimit*>(cinfo->progress);
+  if (reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > limit->max_scans) {
+    auto* err = reinterpret_cast<JpegErrorMgr*>(cinfo->err);
+    std::snprintf(err->message, sizeof err->message, "progressive JPEG with more than %d scans refused",
+                  limit->max_scans);
+    std::longjmp(err->jump, 1);
+  }
+}
+
+// libjpeg's decompression, as TurboJPEG's tjDecompress2 set it up (BGR or CMYK output, the scaled IDCT
+// at 1/denom, fancy upsampling, the accurate integer DCT), into pixels (CV_8UC3, or CV_8UC4 for CMYK, at
+// the scaled size). rows, when set, is told after each band of at least 32 rows how many are done.
+// Returns false on a libjpeg error (message in *error). A fatal error is fatal even after a warning (for
+// TurboJPEG 2.1 it would then count as a warning: tjGetErrorCode says TJERR_WARNING whenever one came
+// first). *warning: the first damaging warning, else the first warning, else "".
+// Only trivially destructible locals live in this frame: libjpeg errors longjmp back to it.
+bool decompress(std::span<const std::uint8_t> bytes, int denom, int max_scans, cv::Mat& pixels,
+                const RowsDecoded& rows, std::string* error, std::string* warning) {
+  jpeg_decompress_struct cinfo;
+  DecompressErrorMgr err;
+  ScanLimit limit;
+  std::memset(&cinfo, 0, sizeof cinfo);
+  std::memset(&limit, 0, sizeof limit);
+  cinfo.err = jpeg_std_error(&err.base.pub);
+  err.base.pub.error_exit = jpeg_error_exit;
+  err.base.pub.emit_message = decompress_emit_message;
+  err.base.pub.output_message = jpeg_silent;
+  err.base.message[0] = '\0';
+  err.warning[0] = '\0';
+  err.warned = false;
+  err.damaged = false;
+  limit.pub.progress_monitor = limit_scans;
+  limit.max_scans = max_scans;
+  if (setjmp(err.base.jump)) {
+    *error = err.base.message;
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
+  jpeg_create_decompress(&cinfo);
+  cinfo.progress = &limit.pub;
+  jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
+  jpeg_read_header(&cinfo, TRUE);
+  cinfo.out_color_space = pixels.channels() == 4 ? JCS_CMYK : JCS_EXT_BGR;
+  cinfo.scale_num = 1;
+  cinfo.scale_denom = static_cast<unsigned int>(denom);
+  jpeg_start_decompress(&cinfo);
+  if (static_cast<int>(cinfo.output_width) != pixels.cols || static_cast<int>(cinfo.output_height) != pixels.rows ||
+      cinfo.output_components != pixels.channels()) {
+    std::snprintf(err.base.message, sizeof err.base.message, "unexpected output: %u x %u, %d components",
+                  cinfo.output_width, cinfo.output_height, cinfo.output_components);
+    *error = err.base.message;
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
+  constexpr int kBand = 32;
+  JSAMPROW band[kBand];
+  int told = 0;
+  bool telling = static_cast<bool>(rows);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    const int y = static_cast<int>(cinfo.output_scanline);
+    const int n = std::min(kBand, pixels.rows - y);
+    for (int i = 0; i < n; ++i) band[i] = pixels.ptr<JSAMPLE>(y + i);
+    jpeg_read_scanlines(&cinfo, band, static_cast<JDIMENSION>(n));
+    const int done = static_cast<int>(cinfo.output_scanline);
+    if (telling && (done - told >= kBand || done == pixels.rows)) {
+      told = done;
+      try {
+        rows(pixels, done);
+      } catch (...) {
+        telling = false;  // the listener failed; decoding goes on
+      }
+    }
+  }
+  jpeg_finish_decompress(&cinfo);
+  *warning = err.warned ? err.warning : "";
   jpeg_destroy_decompress(&cinfo);
   return true;
 }
@@ -189,7 +301,7 @@ Error unreadable(std::string msg) { return Error{ErrorCode::unreadable, std::mov
 }  // namespace
 
 Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limits& limits,
-                                 const DecodeOptions& options) {
+                                 const DecodeOptions& options, const RowsDecoded& rows_decoded) {
   std::unique_ptr<void, TjDeleter> tj(tjInitDecompress());
   if (!tj) return Error{ErrorCode::internal, "TurboJPEG could not initialise"};
   auto* data = bytes.data();
@@ -270,15 +382,13 @@ Result<DecodedImage> decode_jpeg(std::span<const std::uint8_t> bytes, const Limi
   const tjscalingfactor scale{1, reduction_for(out.width, out.height, options)};
   const int dw = TJSCALED(width, scale), dh = TJSCALED(height, scale);
   cv::Mat pixels(dh, dw, cmyk ? CV_8UC4 : CV_8UC3);
-  const int rc =
-      tjDecompress2(tj.get(), data, size, pixels.data, dw, static_cast<int>(pixels.step[0]), dh,
-                    cmyk ? TJPF_CMYK : TJPF_BGR, TJFLAG_LIMITSCANS);
-  if (rc != 0) {
-    const std::string msg = tjGetErrorStr2(tj.get());
-    if (tjGetErrorCode(tj.get()) != TJERR_WARNING)
-      return unreadable("JPEG decoding failed: " + msg);
-    if (damaging_warning(msg)) return unreadable("corrupt JPEG data: " + msg);
-  }
+  // The listener only when the decoded pixels are the final ones.
+  const bool banded = rows_decoded && !cmyk && !header.progressive && out.exif_orientation == 1;
+  std::string error, warning;
+  if (!decompress(bytes, scale.denom, static_cast<int>(std::min<std::uint32_t>(limits.max_jpeg_scans, 1u << 30)),
+                  pixels, banded ? rows_decoded : RowsDecoded{}, &error, &warning))
+    return unreadable("JPEG decoding failed: " + error);
+  if (damaging_warning(warning)) return unreadable("corrupt JPEG data: " + warning);
   cv::Mat bgr = cmyk ? cmyk_to_bgr(pixels, header.adobe) : pixels;
   out.bgr = apply_orientation(bgr, out.exif_orientation);
   out.scale = static_cast<double>(scale.num) / scale.denom;

@@ -4,8 +4,10 @@
 // analysis::shrink, the resize by a factor that check, fix and the signature analysis share.
 #include <cmath>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "analysis/analysis.hpp"
 #include "analysis/lab.hpp"
 #include "analysis/shrink.hpp"
 #include "support/test_support.hpp"
@@ -87,4 +89,54 @@ TEST_CASE("shrink is OpenCV's resize by the factor, and keeps a side that would 
   CHECK(small.size() == cv::Size(700, 1));
   CHECK(small.at<unsigned char>(0, 350) == 200);
   CHECK(analysis::shrink(strip.t(), 700.0 / 60000).size() == cv::Size(1, 700));
+}
+
+TEST_CASE("CIELAB in bands (LabRows) and beside the decoding (decode_for_analysis) is bgr_to_lab's, value for value") {
+  cv::Mat img(413, 295, CV_8UC3);
+  cv::randu(img, 0, 255);
+  img(cv::Rect(0, 0, 295, 100)).setTo(cv::Scalar(250, 250, 250));  // runs of one colour, as backgrounds have
+  const cv::Mat whole = analysis::bgr_to_lab(img);
+  cv::Mat banded(img.size(), CV_32FC3, cv::Scalar::all(-1));
+  analysis::LabRows rows;
+  for (int y = 0; y < img.rows;) {
+    const int next = std::min(img.rows, y + 1 + (y * 7) % 45);  // bands of uneven height
+    rows.convert(img, banded, y, next);
+    y = next;
+  }
+  CHECK(cv::norm(banded, whole, cv::NORM_INF) == 0);
+
+  std::vector<std::vector<std::uint8_t>> files;
+  files.push_back(test::read_file(test::source_dir() / "samples/cn-1inch-obama.jpg"));
+  files.push_back(test::read_file(test::source_dir() / "samples/obama-source.jpg"));
+  if (auto data = test::shared_data()) {
+    files.push_back(test::read_file(*data / "faces/deepface/img30.jpg"));
+    files.push_back(test::read_file(*data / "faces/HivisionIDPhotos/test0.jpg"));
+  }
+  int beside = 0;
+  for (const auto& bytes : files) {
+    auto one = analysis::decode_for_analysis(bytes, Limits{}, analysis::decode_options(), 1);
+    auto two = analysis::decode_for_analysis(bytes, Limits{}, analysis::decode_options(), 2);
+    REQUIRE(one.image.ok());
+    REQUIRE(two.image.ok());
+    CHECK_FALSE(one.lab.valid());  // one thread: nothing beside
+    CHECK(cv::norm(one.image->bgr, two.image->bgr, cv::NORM_INF) == 0);
+    if (!two.lab.valid()) continue;
+    ++beside;
+    const cv::Mat lab = two.lab.get();
+    REQUIRE(lab.size() == two.image->bgr.size());
+    CHECK(cv::norm(lab, analysis::bgr_to_lab(two.image->bgr), cv::NORM_INF) == 0);
+  }
+  CHECK(beside == static_cast<int>(files.size()));  // all baseline JPEGs
+
+  // A progressive file is not decoded in bands: no conversion beside (use_threads starts its own).
+  std::vector<std::uint8_t> progressive;
+  cv::imencode(".jpg", img, progressive, {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+  auto p = analysis::decode_for_analysis(progressive, Limits{}, analysis::decode_options(), 2);
+  REQUIRE(p.image.ok());
+  CHECK_FALSE(p.lab.valid());
+  // A file cut short fails after some bands were converted: an error, and the thread ends (no hang).
+  std::vector<std::uint8_t> cut(files[1].begin(), files[1].begin() + static_cast<std::ptrdiff_t>(files[1].size() / 2));
+  auto c = analysis::decode_for_analysis(cut, Limits{}, analysis::decode_options(), 2);
+  CHECK_FALSE(c.image.ok());
+  CHECK_FALSE(c.lab.valid());
 }

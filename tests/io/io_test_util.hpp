@@ -7,10 +7,15 @@
 #include <vector>
 
 #include <jpeglib.h>
+#include <turbojpeg.h>
 #include <png.h>
 #include <zlib.h>
 
 #include <opencv2/core.hpp>
+
+#include <doctest/doctest.h>
+
+#include "io/decode.hpp"
 
 namespace idphoto::test {
 
@@ -171,6 +176,57 @@ inline Bytes png_header_only(std::uint32_t w, std::uint32_t h) {
   const auto crc = static_cast<std::uint32_t>(crc32(0, b.data() + 12, 17));
   be32(crc);
   return b;
+}
+
+// io::decode with a rows_decoded listener against io::decode without one: the same pixels and
+// metadata, or the same error. Checks the listener's calls (rising row counts, the last one all rows,
+// none after an error) and returns how many there were.
+inline int decode_in_bands_as_whole(const Bytes& bytes, const Limits& limits, const io::DecodeOptions& o) {
+  std::vector<int> told;
+  const cv::Mat* buffer = nullptr;
+  bool same_buffer = true;
+  auto banded = io::decode(bytes, limits, o, [&](const cv::Mat& bgr, int rows) {
+    if (buffer != nullptr && bgr.data != buffer->data) same_buffer = false;
+    buffer = &bgr;
+    told.push_back(rows);
+  });
+  auto whole = io::decode(bytes, limits, o);
+  REQUIRE_MESSAGE(banded.ok() == whole.ok(), (banded.ok() ? whole.error().message : banded.error().message));
+  CHECK(same_buffer);
+  for (std::size_t i = 1; i < told.size(); ++i) CHECK(told[i] > told[i - 1]);
+  if (!whole.ok()) {
+    CHECK(banded.error().code == whole.error().code);
+    CHECK(banded.error().message == whole.error().message);
+    return static_cast<int>(told.size());
+  }
+  const io::DecodedImage& a = banded.value();
+  const io::DecodedImage& b = whole.value();
+  // What decode gave when it called TurboJPEG (tjDecompress2) rather than libjpeg: the same pixels.
+  if (a.format == "jpeg" && a.exif_orientation == 1 && a.colour_space != "cmyk" && a.colour_space != "ycck") {
+    tjhandle tj = tjInitDecompress();
+    cv::Mat t(a.bgr.size(), CV_8UC3);
+    const int rc = tjDecompress2(tj, bytes.data(), static_cast<unsigned long>(bytes.size()), t.data, t.cols,
+                                 static_cast<int>(t.step[0]), t.rows, TJPF_BGR, 0);
+    const bool fatal = rc != 0 && tjGetErrorCode(tj) != TJERR_WARNING;
+    const std::string message = rc != 0 ? tjGetErrorStr2(tj) : "";
+    tjDestroy(tj);
+    CHECK_FALSE_MESSAGE(fatal, message);
+    if (!fatal) CHECK(cv::norm(a.bgr, t, cv::NORM_INF) == 0);
+  }
+  if (!told.empty()) {
+    CHECK(told.back() == a.bgr.rows);
+    CHECK(a.exif_orientation == 1);
+    CHECK_FALSE(a.progressive);
+  }
+  CHECK(a.scale == b.scale);
+  CHECK(a.width == b.width);
+  CHECK(a.height == b.height);
+  CHECK(a.colour_space == b.colour_space);
+  CHECK(a.dpi == b.dpi);
+  REQUIRE(a.bgr.size() == b.bgr.size());
+  REQUIRE(a.bgr.type() == b.bgr.type());
+  CHECK(cv::norm(a.bgr, b.bgr, cv::NORM_INF) == 0);
+  return static_cast<int>(told.size());
 }
 
 }  // namespace idphoto::test

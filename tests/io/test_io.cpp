@@ -1,10 +1,12 @@
 // io::decode on the real files in ../shared/data, and io::sniff_format on magic bytes.
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "io/decode.hpp"
+#include "io_test_util.hpp"
 #include "support/test_support.hpp"
 
 namespace idphoto::io {
@@ -172,6 +174,31 @@ TEST_CASE("EXIF orientation 6 swaps the reported size (vzat mysig3.jpg)") {
   CHECK(r->scale == 0.25);  // 1/8 would be 390 wide after rotation, below 500
   CHECK(r->bgr.cols == 780);
   CHECK(r->bgr.rows == 1040);
+}
+
+TEST_CASE("the shared JPEGs decode in bands (rows_decoded) to the pixels of one call, at analysis scale") {
+  auto data = test::shared_data();
+  if (!data) return;
+  int files = 0, banded = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(*data)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".jpg" && ext != ".jpeg" && ext != ".JPG") continue;
+    CAPTURE(entry.path().string());
+    const Bytes b = test::read_file(entry.path());
+    if (sniff_format(b) != "jpeg") continue;  // a PNG or WebP named .jpg
+    ++files;
+    const bool bands = test::decode_in_bands_as_whole(b, Limits{}, DecodeOptions{600, 600}) > 0;
+    banded += bands;
+    auto r = decode(b, Limits{});
+    REQUIRE_MESSAGE(r.ok(), r.error().message);
+    // Bands exactly for the baseline JPEGs whose decoded pixels are final.
+    CHECK(bands == (r->format == "jpeg" && !r->progressive && r->exif_orientation == 1 && r->colour_space != "cmyk" &&
+                    r->colour_space != "ycck"));
+  }
+  MESSAGE(files << " shared JPEGs compared, " << banded << " of them decoded in bands (the others are progressive, "
+                 "CMYK or EXIF-rotated)");
+  CHECK(files >= 80);
+  CHECK(banded >= 60);
 }
 
 TEST_CASE("byte limit is checked first") {

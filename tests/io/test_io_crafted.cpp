@@ -93,6 +93,46 @@ TEST_CASE("a crafted JPEG decodes; its truncations are unreadable") {
   }
 }
 
+TEST_CASE("a JPEG decoded in bands (rows_decoded) gives the pixels or the error of one call") {
+  // Sizes around the 32-row band and the DCT scales, grey and 4:4:4 files, a progressive one (no bands:
+  // its rows come only at the end), every truncation length of a small file, and damaged entropy data.
+  int banded = 0;
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {64, 31}, {64, 32}, {70, 33}, {333, 517}}) {
+    for (const DecodeOptions o : {DecodeOptions{}, DecodeOptions{w / 4, h / 4}, DecodeOptions{1, 1}}) {
+      CAPTURE(w);
+      CAPTURE(h);
+      CAPTURE(o.min_width);
+      banded += test::decode_in_bands_as_whole(test::write_jpeg(gradient(w, h)), Limits{}, o) > 0;
+      cv::Mat grey;
+      cv::cvtColor(gradient(w, h), grey, cv::COLOR_BGR2GRAY);
+      banded += test::decode_in_bands_as_whole(test::write_jpeg(grey), Limits{}, o) > 0;
+      test::JpegWriteOptions prog;
+      prog.progressive = true;
+      CHECK(test::decode_in_bands_as_whole(test::write_jpeg(gradient(w, h), prog), Limits{}, o) == 0);
+    }
+  }
+  CHECK(banded == 30);
+  const Bytes jpeg = test::write_jpeg(gradient(96, 80));
+  for (std::size_t keep = 0; keep <= jpeg.size(); keep += 7) {
+    CAPTURE(keep);
+    test::decode_in_bands_as_whole(Bytes(jpeg.begin(), jpeg.begin() + static_cast<std::ptrdiff_t>(keep)), Limits{}, {});
+  }
+  std::mt19937 rng(99);
+  cv::Mat noise(240, 320, CV_8UC3);
+  cv::randu(noise, 0, 256);
+  const Bytes busy = test::write_jpeg(noise);
+  int refused = 0;
+  for (int i = 0; i < 200; ++i) {
+    Bytes b = busy;
+    for (int k = 0; k < 4; ++k) b[b.size() / 3 + rng() % (b.size() / 2)] = static_cast<std::uint8_t>(rng());
+    CAPTURE(i);
+    test::decode_in_bands_as_whole(b, Limits{}, DecodeOptions{100, 100});
+    refused += !decode(b, Limits{}).ok();
+  }
+  CHECK(refused > 0);  // the damaged files include refusals, compared as errors
+  MESSAGE("damaged entropy data: " << refused << " of 200 refused, the same way in bands and in one call");
+}
+
 TEST_CASE("grey and progressive JPEGs") {
   cv::Mat grey(40, 30, CV_8UC1, cv::Scalar(90));
   auto g = decode(test::write_jpeg(grey), Limits{});
