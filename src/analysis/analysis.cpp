@@ -72,6 +72,7 @@ struct Analysis::Impl {
   mutable bool lab_done = false;
   mutable cv::Mat lab;
   mutable std::future<cv::Mat> lab_pending;  // use_threads(): the conversion on its own thread
+  mutable std::future<BesideDecode> beside;  // use_threads(): decode_for_analysis's work, taken once
   mutable bool faces_done = false;
   mutable std::vector<face::Detection> faces;
   mutable std::optional<Head> head;
@@ -83,8 +84,28 @@ struct Analysis::Impl {
   mutable bool greyscale = false;
   mutable std::unique_ptr<Appearance> appearance;
 
+  // What decode_for_analysis computed beside the decoding, in place of computing it (first use of any).
+  void take_beside() const {
+    if (!beside.valid()) return;
+    try {
+      BesideDecode b = beside.get();
+      if (!lab_done && !b.lab.empty()) {
+        lab = std::move(b.lab);
+        lab_done = true;
+      }
+      if (!grey_done && !b.grey.empty()) {
+        grey = std::move(b.grey);
+        grey_done = true;
+      }
+      if (!border && b.border) border = std::move(b.border);
+    } catch (const std::exception&) {
+      // Computed on this thread as usual.
+    }
+  }
+
   // The plain background's colour from the top corners: the crown estimate and the background mask use it.
   const std::optional<BorderColour>& border_colour() const {
+    take_beside();
     if (!border) {
       try {
         border = estimate_border_colour(image.bgr);
@@ -96,6 +117,7 @@ struct Analysis::Impl {
   }
 
   void ensure_grey() const {
+    take_beside();
     if (grey_done) return;
     grey_done = true;
     try {
@@ -165,12 +187,25 @@ const cv::Mat& Analysis::grey() const {
 
 namespace {
 
-// The CIELAB conversion beside a decode: the decoder tells (rows) how many rows are ready, and a thread
-// of its own converts them a band at a time. The thread holds the state, so a result handed on outlives
-// this object; the object, when it goes, tells the thread no more rows will come.
-class LabBesideDecode {
+// cv::cvtColor(bgr, grey, COLOR_BGR2GRAY) for rows [y0, y1), with OpenCV 4's fixed-point arithmetic
+// (Y = (3735 B + 19235 G + 9798 R + 2^14) >> 15: the same value for all 2^24 colours, checked), without its
+// parallel_for, whose worker threads would take the core the decoder runs on.
+void grey_rows(const cv::Mat& bgr, cv::Mat& grey, int y0, int y1) {
+  for (int y = y0; y < y1; ++y) {
+    const auto* p = bgr.ptr<unsigned char>(y);
+    auto* q = grey.ptr<unsigned char>(y);
+    for (int x = 0; x < bgr.cols; ++x, p += 3)
+      q[x] = static_cast<unsigned char>((3735 * p[0] + 19235 * p[1] + 9798 * p[2] + (1 << 14)) >> 15);
+  }
+}
+
+// The work beside a decode: the decoder tells (rows) how many rows are ready, and a thread of its own
+// converts them to CIELAB and grey a band at a time, and estimates the top corners' colour once their rows
+// are in. The thread holds the state, so a result handed on outlives this object; the object, when it
+// goes, tells the thread no more rows will come.
+class BesideDecoder {
  public:
-  ~LabBesideDecode() { state_->close(); }  // then job_'s destructor waits for the thread, if still held
+  ~BesideDecoder() { state_->close(); }  // then job_'s destructor waits for the thread, if still held
 
   void rows(const cv::Mat& bgr, int rows) {
     if (failed_) return;
@@ -194,8 +229,8 @@ class LabBesideDecode {
     state_->more.notify_one();
   }
 
-  // After a successful decode into bgr: the conversion, or an invalid future when none ran.
-  std::future<cv::Mat> result(const cv::Mat& bgr) {
+  // After a successful decode into bgr: the work, or an invalid future when none ran.
+  std::future<BesideDecode> result(const cv::Mat& bgr) {
     state_->close();
     if (failed_ || !job_.valid() || bgr.data != state_->src.data || bgr.size() != state_->src.size()) return {};
     return std::move(job_);
@@ -217,9 +252,12 @@ class LabBesideDecode {
       more.notify_one();
     }
 
-    cv::Mat run() {
+    BesideDecode run() {
+      BesideDecode out;
       LabRows conv;
-      cv::Mat lab(src.size(), CV_32FC3);
+      out.lab.create(src.size(), CV_32FC3);
+      out.grey.create(src.size(), CV_8UC1);
+      const int corner_rows = std::max(2, src.rows / 10);  // estimate_border_colour's strips
       int done = 0;
       for (;;) {
         int upto = 0;
@@ -229,16 +267,18 @@ class LabBesideDecode {
           upto = ready;
         }
         if (upto == done) break;  // closed, and no rows came since
-        conv.convert(src, lab, done, upto);
+        conv.convert(src, out.lab, done, upto);
+        grey_rows(src, out.grey, done, upto);
         done = upto;
+        if (!out.border && done >= corner_rows) out.border = estimate_border_colour(src, &out.lab);
       }
-      if (done < src.rows) lab.release();  // the decode stopped short
-      return lab;
+      if (done < src.rows) return {};  // the decode stopped short
+      return out;
     }
   };
 
   std::shared_ptr<State> state_ = std::make_shared<State>();
-  std::future<cv::Mat> job_;
+  std::future<BesideDecode> job_;
   bool failed_ = false;
 };
 
@@ -247,20 +287,22 @@ class LabBesideDecode {
 DecodedForAnalysis decode_for_analysis(std::span<const std::uint8_t> bytes, const Limits& limits,
                                        const io::DecodeOptions& options, int threads) {
   if (threads < 2) return {io::decode(bytes, limits, options), {}};
-  LabBesideDecode beside;
+  BesideDecoder beside;
   DecodedForAnalysis d{
       io::decode(bytes, limits, options, [&beside](const cv::Mat& bgr, int rows) { beside.rows(bgr, rows); }), {}};
-  if (d.image) d.lab = beside.result(d.image.value().bgr);
+  if (d.image) d.beside = beside.result(d.image.value().bgr);
   return d;
 }
 
-void Analysis::use_threads(int threads, std::future<cv::Mat> lab) const {
+void Analysis::use_threads(int threads, std::future<BesideDecode> beside) const {
   impl_->threads = std::max(1, threads);
   if (threads < 2) return;
   const cv::Mat& bgr = impl_->image.bgr;
-  if (impl_->lab_done || impl_->lab_pending.valid() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1)) return;
-  if (lab.valid()) {
-    impl_->lab_pending = std::move(lab);
+  if (impl_->lab_done || impl_->lab_pending.valid() || impl_->beside.valid() ||
+      (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1))
+    return;
+  if (beside.valid()) {
+    impl_->beside = std::move(beside);
     return;
   }
   try {
@@ -271,6 +313,7 @@ void Analysis::use_threads(int threads, std::future<cv::Mat> lab) const {
 }
 
 const cv::Mat& Analysis::lab() const {
+  impl_->take_beside();
   if (!impl_->lab_done) {
     impl_->lab_done = true;
     const cv::Mat& bgr = impl_->image.bgr;

@@ -9,6 +9,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "analysis/crown_estimate.hpp"
 #include "face/face_models.hpp"
 #include "io/decode.hpp"
 
@@ -29,17 +30,26 @@ inline io::DecodeOptions decode_options(int out_width = 0, int out_height = 0) {
   return o;
 }
 
-// decode_for_analysis's result: the decoded image, and its CIELAB conversion when that ran beside the
-// decoding (hand it to Analysis::use_threads).
-struct DecodedForAnalysis {
-  Result<io::DecodedImage> image;
-  std::future<cv::Mat> lab;  // valid only then
+// What a second thread makes of an image while it is being decoded (decode_for_analysis): exactly what
+// the Analysis would compute from the decoded image.
+struct BesideDecode {
+  cv::Mat lab;   // bgr_to_lab(bgr)
+  cv::Mat grey;  // cv::cvtColor(bgr, COLOR_BGR2GRAY)
+  std::optional<std::optional<BorderColour>> border;  // estimate_border_colour(bgr), when computed
 };
 
-// io::decode, and with threads >= 2 a baseline JPEG's rows are converted to CIELAB on a second thread
-// while the later rows are still being decoded (io::decode's rows_decoded): lab() is then ready
-// soon after decoding, and the face search has both threads to itself. The same pixels and CIELAB
-// values as decoding, then converting.
+// decode_for_analysis's result: the decoded image, and what was computed beside the decoding (hand it to
+// Analysis::use_threads).
+struct DecodedForAnalysis {
+  Result<io::DecodedImage> image;
+  std::future<BesideDecode> beside;  // valid only when something was
+};
+
+// io::decode, and with threads >= 2 a baseline JPEG's rows are converted to CIELAB and grey on a second
+// thread while the later rows are still being decoded (io::decode's rows_decoded), and the top corners'
+// colour is estimated as soon as their rows are in: lab(), grey() and the colour are then ready soon after
+// decoding, and the face search has both threads to itself. The same pixels and values as decoding, then
+// computing.
 DecodedForAnalysis decode_for_analysis(std::span<const std::uint8_t> bytes, const Limits& limits,
                                        const io::DecodeOptions& options, int threads);
 
@@ -86,9 +96,9 @@ class Analysis {
   // threads >= 2 (an engine given them): lab() starts now on a second thread, to overlap with face
   // detection, and the face search scans pyramid levels on two threads (FaceModels::detect). The threads
   // read only image().bgr and its grey copy; results are the same. Without this call (or with 1)
-  // everything runs on the caller's thread (the WASM build's path). lab: a conversion already under way
-  // (decode_for_analysis), taken instead of starting one.
-  void use_threads(int threads, std::future<cv::Mat> lab = {}) const;
+  // everything runs on the caller's thread (the WASM build's path). beside: decode_for_analysis's work,
+  // taken (when the image is the one it was decoded into) instead of starting a conversion.
+  void use_threads(int threads, std::future<BesideDecode> beside = {}) const;
 
   // Faces in full-size coordinates, largest first (down to faces_down_to × the largest's width, see above).
   const std::vector<face::Detection>& faces() const;

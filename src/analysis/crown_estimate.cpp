@@ -34,12 +34,14 @@ constexpr double kMaxCornerMismatch = 15.0;  // ΔE between the two corners' med
 
 }  // namespace
 
-std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr) {
+std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr, const cv::Mat* bgr_lab) {
   if (bgr.empty() || bgr.type() != CV_8UC3 || bgr.cols < 8 || bgr.rows < 8) return std::nullopt;
   const int w = std::max(2, bgr.cols / 8);
   const int h = std::max(2, bgr.rows / 10);
-  const cv::Mat left = bgr_to_lab(bgr(cv::Rect(0, 0, w, h)));
-  const cv::Mat right = bgr_to_lab(bgr(cv::Rect(bgr.cols - w, 0, w, h)));
+  const bool have_lab = bgr_lab && bgr_lab->size() == bgr.size() && bgr_lab->type() == CV_32FC3;
+  const cv::Rect lr(0, 0, w, h), rr(bgr.cols - w, 0, w, h);
+  const cv::Mat left = have_lab ? (*bgr_lab)(lr) : bgr_to_lab(bgr(lr));
+  const cv::Mat right = have_lab ? (*bgr_lab)(rr) : bgr_to_lab(bgr(rr));
   const cv::Vec3f ml = median_lab(left), mr = median_lab(right);
   const double sl = spread(left, ml), sr = spread(right, mr);
   if (sl > kMaxCornerSpread || sr > kMaxCornerSpread || delta_e(ml, mr) > kMaxCornerMismatch) return std::nullopt;

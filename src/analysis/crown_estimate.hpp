@@ -10,12 +10,13 @@
 namespace idphoto::analysis {
 
 // Lab colour of the plain background, from the two top-corner strips of bgr (CIE L*a*b*, L 0..100).
-// none when the corners are not plain (busy) or disagree.
+// none when the corners are not plain (busy) or disagree. bgr_lab: bgr_to_lab(bgr) when the caller has
+// it (only its top-corner strips are read: the top tenth of its rows), else null.
 struct BorderColour {
   cv::Vec3f lab;
   double noise = 0;  // robust spread (ΔE) of the corner pixels around lab
 };
-std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr);
+std::optional<BorderColour> estimate_border_colour(const cv::Mat& bgr, const cv::Mat* bgr_lab = nullptr);
 
 // Crown row in bgr's coordinates (0 when the hair reaches the top edge); none when no plain
 // background is seen above the face. lm: landmarks in bgr's coordinates.

@@ -131,7 +131,7 @@ Report check_photo_on(const EngineImpl& engine, std::span<const std::uint8_t> by
 
   const Limits& limits = engine.options.limits;
   const auto t_decode = Clock::now();
-  auto [decoded, lab] = analysis::decode_for_analysis(bytes, limits, analysis::decode_options(), threads);
+  auto [decoded, beside] = analysis::decode_for_analysis(bytes, limits, analysis::decode_options(), threads);
   report.timing_ms.emplace_back("decode", ms_since(t_decode));
   if (!decoded) {
     report.error = decoded.error();
@@ -145,9 +145,9 @@ Report check_photo_on(const EngineImpl& engine, std::span<const std::uint8_t> by
   try {
     const ProfileData& pd = profile.data();
     analysis::Analysis a(std::move(decoded.value()), engine.models, faces_down_to(pd));
-    // A second thread, when the call may use one, converts to CIELAB (beside the decoding, when it could)
-    // and scans pyramid levels beside this one.
-    a.use_threads(threads, std::move(lab));
+    // A second thread, when the call may use one, converts to CIELAB (and grey, and finds the top corners'
+    // colour) beside the decoding when it can, else beside the face search, and scans pyramid levels.
+    a.use_threads(threads, std::move(beside));
 
     if (needs_face(pd)) {
       // Failures here resurface in the checks that need them, which report them as not_assessed.

@@ -319,7 +319,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     // 1. Decode as check does (analysis::decode_options: the smallest DCT scale keeping ≥ 600 px).
     const Limits& limits = engine.options.limits;
     const auto t_decode = Clock::now();
-    auto [decoded, lab] = analysis::decode_for_analysis(bytes, limits, analysis::decode_options(P.out_w, P.out_h),
+    auto [decoded, beside_decode] = analysis::decode_for_analysis(bytes, limits, analysis::decode_options(P.out_w, P.out_h),
                                                          engine.options.threads);
     r.timing_ms.emplace_back("decode", ms_since(t_decode));
     if (!decoded) {
@@ -329,7 +329,7 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     }
     const double scale1 = decoded->scale;
     analysis::Analysis a(std::move(decoded.value()), engine.models, faces_down_to(profile.data()));
-    a.use_threads(engine.options.threads, std::move(lab));  // CIELAB and pyramid levels beside (Engine::check_photo)
+    a.use_threads(engine.options.threads, std::move(beside_decode));  // as Engine::check_photo
     const auto t_an = Clock::now();
     const analysis::Head* head = a.head();
     r.timing_ms.emplace_back("analysis", ms_since(t_an));

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "analysis/analysis.hpp"
+#include "analysis/crown_estimate.hpp"
 #include "analysis/lab.hpp"
 #include "analysis/shrink.hpp"
 #include "support/test_support.hpp"
@@ -91,7 +92,7 @@ TEST_CASE("shrink is OpenCV's resize by the factor, and keeps a side that would 
   CHECK(analysis::shrink(strip.t(), 700.0 / 60000).size() == cv::Size(1, 700));
 }
 
-TEST_CASE("CIELAB in bands (LabRows) and beside the decoding (decode_for_analysis) is bgr_to_lab's, value for value") {
+TEST_CASE("CIELAB in bands (LabRows), and the work beside the decoding (decode_for_analysis), is the Analysis's own") {
   cv::Mat img(413, 295, CV_8UC3);
   cv::randu(img, 0, 255);
   img(cv::Rect(0, 0, 295, 100)).setTo(cv::Scalar(250, 250, 250));  // runs of one colour, as backgrounds have
@@ -104,6 +105,13 @@ TEST_CASE("CIELAB in bands (LabRows) and beside the decoding (decode_for_analysi
     y = next;
   }
   CHECK(cv::norm(banded, whole, cv::NORM_INF) == 0);
+  // The top corners' colour from a Lab image given is the one from the pixels.
+  const auto from_pixels = analysis::estimate_border_colour(img);
+  const auto from_lab = analysis::estimate_border_colour(img, &whole);
+  REQUIRE(from_pixels.has_value());
+  REQUIRE(from_lab.has_value());
+  CHECK(cv::norm(from_pixels->lab, from_lab->lab, cv::NORM_INF) == 0);
+  CHECK(from_pixels->noise == from_lab->noise);
 
   std::vector<std::vector<std::uint8_t>> files;
   files.push_back(test::read_file(test::source_dir() / "samples/cn-1inch-obama.jpg"));
@@ -111,32 +119,47 @@ TEST_CASE("CIELAB in bands (LabRows) and beside the decoding (decode_for_analysi
   if (auto data = test::shared_data()) {
     files.push_back(test::read_file(*data / "faces/deepface/img30.jpg"));
     files.push_back(test::read_file(*data / "faces/HivisionIDPhotos/test0.jpg"));
+    files.push_back(test::read_file(*data / "faces/helen_300W_testset/3213949024_1.jpg"));  // 10 MP, at 1/4
   }
-  int beside = 0;
+  int beside = 0, plain = 0;
   for (const auto& bytes : files) {
     auto one = analysis::decode_for_analysis(bytes, Limits{}, analysis::decode_options(), 1);
     auto two = analysis::decode_for_analysis(bytes, Limits{}, analysis::decode_options(), 2);
     REQUIRE(one.image.ok());
     REQUIRE(two.image.ok());
-    CHECK_FALSE(one.lab.valid());  // one thread: nothing beside
-    CHECK(cv::norm(one.image->bgr, two.image->bgr, cv::NORM_INF) == 0);
-    if (!two.lab.valid()) continue;
+    CHECK_FALSE(one.beside.valid());  // one thread: nothing beside
+    const cv::Mat& bgr = two.image->bgr;
+    CHECK(cv::norm(one.image->bgr, bgr, cv::NORM_INF) == 0);
+    if (!two.beside.valid()) continue;
     ++beside;
-    const cv::Mat lab = two.lab.get();
-    REQUIRE(lab.size() == two.image->bgr.size());
-    CHECK(cv::norm(lab, analysis::bgr_to_lab(two.image->bgr), cv::NORM_INF) == 0);
+    const analysis::BesideDecode b = two.beside.get();
+    REQUIRE(b.lab.size() == bgr.size());
+    CHECK(cv::norm(b.lab, analysis::bgr_to_lab(bgr), cv::NORM_INF) == 0);
+    cv::Mat grey;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    REQUIRE(b.grey.size() == bgr.size());
+    CHECK(cv::norm(b.grey, grey, cv::NORM_INF) == 0);
+    REQUIRE(b.border.has_value());
+    const auto expected = analysis::estimate_border_colour(bgr);
+    REQUIRE(b.border->has_value() == expected.has_value());
+    if (expected) {
+      ++plain;
+      CHECK(cv::norm((*b.border)->lab, expected->lab, cv::NORM_INF) == 0);
+      CHECK((*b.border)->noise == expected->noise);
+    }
   }
   CHECK(beside == static_cast<int>(files.size()));  // all baseline JPEGs
+  CHECK(plain >= 2);  // the 1-inch sample's white and img30's plain wall at least
 
-  // A progressive file is not decoded in bands: no conversion beside (use_threads starts its own).
+  // A progressive file is not decoded in bands: nothing beside (use_threads starts its own conversion).
   std::vector<std::uint8_t> progressive;
   cv::imencode(".jpg", img, progressive, {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
   auto p = analysis::decode_for_analysis(progressive, Limits{}, analysis::decode_options(), 2);
   REQUIRE(p.image.ok());
-  CHECK_FALSE(p.lab.valid());
-  // A file cut short fails after some bands were converted: an error, and the thread ends (no hang).
+  CHECK_FALSE(p.beside.valid());
+  // A file cut short: an error, and the thread ends (no hang).
   std::vector<std::uint8_t> cut(files[1].begin(), files[1].begin() + static_cast<std::ptrdiff_t>(files[1].size() / 2));
   auto c = analysis::decode_for_analysis(cut, Limits{}, analysis::decode_options(), 2);
   CHECK_FALSE(c.image.ok());
-  CHECK_FALSE(c.lab.valid());
+  CHECK_FALSE(c.beside.valid());
 }
