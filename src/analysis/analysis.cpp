@@ -73,6 +73,7 @@ struct Analysis::Impl {
   mutable cv::Mat lab;
   mutable std::future<cv::Mat> lab_pending;  // use_threads(): the conversion on its own thread
   mutable std::future<BesideDecode> beside;  // use_threads(): decode_for_analysis's work, taken once
+  mutable cv::Mat near_border;                // from it: the background mask's first step, used once
   mutable bool faces_done = false;
   mutable std::vector<face::Detection> faces;
   mutable std::optional<Head> head;
@@ -97,7 +98,10 @@ struct Analysis::Impl {
         grey = std::move(b.grey);
         grey_done = true;
       }
-      if (!border && b.border) border = std::move(b.border);
+      if (!border && b.border) {
+        border = std::move(b.border);
+        near_border = std::move(b.near_border);
+      }
     } catch (const std::exception&) {
       // Computed on this thread as usual.
     }
@@ -269,8 +273,15 @@ class BesideDecoder {
         if (upto == done) break;  // closed, and no rows came since
         conv.convert(src, out.lab, done, upto);
         grey_rows(src, out.grey, done, upto);
+        if (!out.border && upto >= corner_rows) {
+          out.border = estimate_border_colour(src, &out.lab);
+          if (*out.border) {
+            out.near_border.create(src.size(), CV_8U);
+            near_border_rows(out.lab, **out.border, out.near_border, 0, done);  // the rows before this band
+          }
+        }
+        if (!out.near_border.empty()) near_border_rows(out.lab, **out.border, out.near_border, done, upto);
         done = upto;
-        if (!out.border && done >= corner_rows) out.border = estimate_border_colour(src, &out.lab);
       }
       if (done < src.rows) return {};  // the decode stopped short
       return out;
@@ -349,10 +360,13 @@ const cv::Mat& Analysis::background_mask() const {
       for (size_t i = 0; i < 68; ++i) lm[i] = h->landmarks[i] * s;
       std::optional<double> crown;
       if (h->crown_y) crown = *h->crown_y * impl_->image.scale;
-      impl_->mask = estimate_background_mask(impl_->image.bgr, &lm, crown, &lab(), &impl_->border_colour());
+      impl_->mask =
+          estimate_background_mask(impl_->image.bgr, &lm, crown, &lab(), &impl_->border_colour(), &impl_->near_border);
     } else {
-      impl_->mask = estimate_background_mask(impl_->image.bgr, nullptr, std::nullopt, &lab(), &impl_->border_colour());
+      impl_->mask = estimate_background_mask(impl_->image.bgr, nullptr, std::nullopt, &lab(), &impl_->border_colour(),
+                                             &impl_->near_border);
     }
+    impl_->near_border.release();  // the mask drew the person on it
   } catch (const std::exception&) {
     impl_->mask.release();
   }

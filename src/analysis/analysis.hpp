@@ -36,6 +36,7 @@ struct BesideDecode {
   cv::Mat lab;   // bgr_to_lab(bgr)
   cv::Mat grey;  // cv::cvtColor(bgr, COLOR_BGR2GRAY)
   std::optional<std::optional<BorderColour>> border;  // estimate_border_colour(bgr), when computed
+  cv::Mat near_border;  // near_border_rows(lab, border): the background mask's first step; empty without a border
 };
 
 // decode_for_analysis's result: the decoded image, and what was computed beside the decoding (hand it to
@@ -46,10 +47,10 @@ struct DecodedForAnalysis {
 };
 
 // io::decode, and with threads >= 2 a baseline JPEG's rows are converted to CIELAB and grey on a second
-// thread while the later rows are still being decoded (io::decode's rows_decoded), and the top corners'
-// colour is estimated as soon as their rows are in: lab(), grey() and the colour are then ready soon after
-// decoding, and the face search has both threads to itself. The same pixels and values as decoding, then
-// computing.
+// thread while the later rows are still being decoded (io::decode's rows_decoded), the top corners' colour
+// is estimated as soon as their rows are in, and from then on each band is compared with it (the
+// background mask's first step): lab(), grey(), the colour and that map are ready soon after decoding, and
+// the face search has both threads to itself. The same pixels and values as decoding, then computing.
 DecodedForAnalysis decode_for_analysis(std::span<const std::uint8_t> bytes, const Limits& limits,
                                        const io::DecodeOptions& options, int threads);
 

@@ -9,8 +9,29 @@
 
 namespace idphoto::analysis {
 
+void near_border_rows(const cv::Mat& lab, const BorderColour& border, cv::Mat& near, int y0, int y1) {
+  const double threshold = std::max(14.0, 3.0 * border.noise);  // ΔE from the border colour
+  const float t2 = static_cast<float>(threshold * threshold);
+  const float L = border.lab[0], A = border.lab[1], B = border.lab[2];
+  for (int y = y0; y < y1; ++y) {
+    // cv::Vec3f's difference and dot product (0 + dL² + da² + db², in float) over plain floats: 2.3 →
+    // 1.4 ms over a 1126 × 778 photo, where reading the 10 MB of Lab sets the pace.
+    const float* p = lab.ptr<float>(y);
+    auto* m = near.ptr<unsigned char>(y);
+    for (int x = 0; x < lab.cols; ++x) {
+      const float dl = p[3 * x] - L, da = p[3 * x + 1] - A, db = p[3 * x + 2] - B;
+      float d2 = 0;
+      d2 += dl * dl;
+      d2 += da * da;
+      d2 += db * db;
+      m[x] = d2 <= t2 ? 255 : 0;
+    }
+  }
+}
+
 cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y,
-                                 const cv::Mat* bgr_lab, const std::optional<BorderColour>* bgr_border) {
+                                 const cv::Mat* bgr_lab, const std::optional<BorderColour>* bgr_border,
+                                 cv::Mat* near_border) {
   if (bgr.empty() || bgr.type() != CV_8UC3) return {};
   // Work at ≤ 1000 px on the longest side (≤ 1600 px when the caller has bgr's Lab already: shrinking
   // and converting again would cost more than the finer mask); the mask is scaled back (nearest) to bgr's size.
@@ -20,24 +41,14 @@ cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm
   if (s < 1.0) cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);
   const auto border = s == 1.0 && bgr_border ? *bgr_border : estimate_border_colour(small);
   if (!border) return {};
-  const cv::Mat lab = s == 1.0 && have_lab ? *bgr_lab : bgr_to_lab(small);
-  const double threshold = std::max(14.0, 3.0 * border->noise);  // ΔE from the border colour
-  const float t2 = static_cast<float>(threshold * threshold);
-  cv::Mat close(small.size(), CV_8U);
-  const float L = border->lab[0], A = border->lab[1], B = border->lab[2];
-  for (int y = 0; y < lab.rows; ++y) {
-    // cv::Vec3f's difference and dot product (0 + dL² + da² + db², in float) over plain floats: 2.3 →
-    // 1.4 ms over a 1126 × 778 photo, where reading the 10 MB of Lab sets the pace.
-    const float* p = lab.ptr<float>(y);
-    auto* m = close.ptr<unsigned char>(y);
-    for (int x = 0; x < lab.cols; ++x) {
-      const float dl = p[3 * x] - L, da = p[3 * x + 1] - A, db = p[3 * x + 2] - B;
-      float d2 = 0;
-      d2 += dl * dl;
-      d2 += da * da;
-      d2 += db * db;
-      m[x] = d2 <= t2 ? 255 : 0;
-    }
+  cv::Mat close;
+  if (s == 1.0 && have_lab && bgr_border && near_border && near_border->size() == bgr.size() &&
+      near_border->type() == CV_8U) {
+    close = *near_border;  // computed beside the decoding (decode_for_analysis)
+  } else {
+    const cv::Mat lab = s == 1.0 && have_lab ? *bgr_lab : bgr_to_lab(small);
+    close.create(small.size(), CV_8U);
+    near_border_rows(lab, *border, close, 0, lab.rows);
   }
   // The person: head ellipse from crown to chin, and a widening band from the chin down.
   if (lm) {

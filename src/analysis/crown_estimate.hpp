@@ -29,9 +29,15 @@ std::optional<double> estimate_crown(const cv::Mat& bgr, const face::Landmarks68
 // size, with the person's region (face, neck and torso below the chin) excluded. Empty when the border is not
 // plain. lm may be null (no face).
 // bgr_lab: bgr_to_lab(bgr) when the caller has it (used when bgr needs no downscaling), else null;
-// bgr_border likewise estimate_border_colour(bgr).
+// bgr_border likewise estimate_border_colour(bgr); near_border likewise near_border_rows' map of bgr_lab
+// against that colour (used, and overwritten, with bgr_lab and bgr_border).
 cv::Mat estimate_background_mask(const cv::Mat& bgr, const face::Landmarks68* lm, std::optional<double> crown_y,
                                  const cv::Mat* bgr_lab = nullptr,
-                                 const std::optional<BorderColour>* bgr_border = nullptr);
+                                 const std::optional<BorderColour>* bgr_border = nullptr,
+                                 cv::Mat* near_border = nullptr);
+
+// The background mask's first step for rows [y0, y1) of lab (CV_32FC3): 255 where the pixel is within
+// ΔE max(14, 3 × noise) of the border colour, else 0, into near (CV_8U, lab's size).
+void near_border_rows(const cv::Mat& lab, const BorderColour& border, cv::Mat& near, int y0, int y1);
 
 }  // namespace idphoto::analysis

@@ -146,6 +146,13 @@ TEST_CASE("CIELAB in bands (LabRows), and the work beside the decoding (decode_f
       ++plain;
       CHECK(cv::norm((*b.border)->lab, expected->lab, cv::NORM_INF) == 0);
       CHECK((*b.border)->noise == expected->noise);
+      cv::Mat near(bgr.size(), CV_8U);
+      analysis::near_border_rows(analysis::bgr_to_lab(bgr), *expected, near, 0, bgr.rows);
+      REQUIRE(b.near_border.size() == bgr.size());
+      CHECK(cv::norm(b.near_border, near, cv::NORM_INF) == 0);
+      CHECK(cv::countNonZero(near) > bgr.total() / 10);  // a real background, not an empty map
+    } else {
+      CHECK(b.near_border.empty());
     }
   }
   CHECK(beside == static_cast<int>(files.size()));  // all baseline JPEGs
