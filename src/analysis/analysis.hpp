@@ -46,7 +46,7 @@ struct DecodedForAnalysis {
   std::future<BesideDecode> beside;  // valid only when something was
 };
 
-// io::decode, and with threads >= 2 a baseline JPEG's rows are converted to CIELAB and grey on a second
+// io::decode, and with threads >= 2 a baseline JPEG decoded at a DCT scale (1/2 or less) has its rows converted to CIELAB and grey on a second
 // thread while the later rows are still being decoded (io::decode's rows_decoded), the top corners' colour
 // is estimated as soon as their rows are in, and from then on each band is compared with it (the
 // background mask's first step): lab(), grey(), the colour and that map are ready soon after decoding, and

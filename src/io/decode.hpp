@@ -52,10 +52,11 @@ struct DecodedImage {
 // naming the detected format. Limits are checked from the header before any large allocation.
 // rows_decoded, when set: a baseline JPEG whose decoded pixels are its final ones (no EXIF rotation, no
 // CMYK) is decoded in bands, and this is called on the decoding thread after each band with the image
-// being decoded into (the buffer that becomes DecodedImage::bgr) and the number of its rows decoded so
-// far: a second thread can work on the top rows while later ones are decoded. The pixels are the same
-// either way. Not called for other inputs, nor after an error (which may follow some calls).
-using RowsDecoded = std::function<void(const cv::Mat& bgr, int rows)>;
+// being decoded into (the buffer that becomes DecodedImage::bgr), the number of its rows decoded so far,
+// and the DCT scale's denominator (1, 2, 4 or 8: decoding a row of a 1/4-scale image reads the data of
+// 16 times its pixels): a second thread can work on the top rows while later ones are decoded. The pixels
+// are the same either way. Not called for other inputs, nor after an error (which may follow some calls).
+using RowsDecoded = std::function<void(const cv::Mat& bgr, int rows, int scale_denom)>;
 Result<DecodedImage> decode(std::span<const std::uint8_t> bytes, const Limits& limits,
                             const DecodeOptions& options = {}, const RowsDecoded& rows_decoded = {});
 

@@ -191,7 +191,7 @@ bool decompress(std::span<const std::uint8_t> bytes, int denom, int max_scans, c
     if (telling && (done - told >= kBand || done == pixels.rows)) {
       told = done;
       try {
-        rows(pixels, done);
+        rows(pixels, done, denom);
       } catch (...) {
         telling = false;  // the listener failed; decoding goes on
       }

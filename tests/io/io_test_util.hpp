@@ -185,7 +185,8 @@ inline int decode_in_bands_as_whole(const Bytes& bytes, const Limits& limits, co
   std::vector<int> told;
   const cv::Mat* buffer = nullptr;
   bool same_buffer = true;
-  auto banded = io::decode(bytes, limits, o, [&](const cv::Mat& bgr, int rows) {
+  auto banded = io::decode(bytes, limits, o, [&](const cv::Mat& bgr, int rows, int denom) {
+    CHECK((denom == 1 || denom == 2 || denom == 4 || denom == 8));
     if (buffer != nullptr && bgr.data != buffer->data) same_buffer = false;
     buffer = &bgr;
     told.push_back(rows);
