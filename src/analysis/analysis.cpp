@@ -302,9 +302,8 @@ DecodedForAnalysis decode_for_analysis(std::span<const std::uint8_t> bytes, cons
                                        const io::DecodeOptions& options, int threads) {
   if (threads < 2) return {io::decode(bytes, limits, options), {}};
   BesideDecoder beside;
-  DecodedForAnalysis d{
-      io::decode(bytes, limits, options, [&beside](const cv::Mat& bgr, int rows, int denom) { beside.rows(bgr, rows, denom); }),
-      {}};
+  const io::RowsDecoded tell = [&beside](const cv::Mat& bgr, int rows, int denom) { beside.rows(bgr, rows, denom); };
+  DecodedForAnalysis d{io::decode(bytes, limits, options, tell), {}};
   if (d.image) d.beside = beside.result(d.image.value().bgr);
   return d;
 }

@@ -46,11 +46,12 @@ struct DecodedForAnalysis {
   std::future<BesideDecode> beside;  // valid only when something was
 };
 
-// io::decode, and with threads >= 2 a baseline JPEG decoded at a DCT scale (1/2 or less) has its rows converted to CIELAB and grey on a second
-// thread while the later rows are still being decoded (io::decode's rows_decoded), the top corners' colour
-// is estimated as soon as their rows are in, and from then on each band is compared with it (the
-// background mask's first step): lab(), grey(), the colour and that map are ready soon after decoding, and
-// the face search has both threads to itself. The same pixels and values as decoding, then computing.
+// io::decode, and with threads >= 2 a baseline JPEG decoded at a DCT scale (1/2 or less) has its rows
+// converted to CIELAB and grey on a second thread while the later rows are still being decoded (io::decode's
+// rows_decoded), the top corners' colour estimated as soon as their rows are in, and from then on each band
+// compared with it (the background mask's first step): lab(), grey(), the colour and that map are ready soon
+// after decoding, and the face search has both threads to itself. The same pixels and values as decoding,
+// then computing.
 DecodedForAnalysis decode_for_analysis(std::span<const std::uint8_t> bytes, const Limits& limits,
                                        const io::DecodeOptions& options, int threads);
 
@@ -95,10 +96,10 @@ class Analysis {
   const cv::Mat& grey() const;  // 8-bit grey of image().bgr (decoded scale)
   const cv::Mat& lab() const;   // CIE Lab (CV_32FC3, analysis/lab.hpp) of image().bgr; empty if not 8-bit
   // threads >= 2 (an engine given them): lab() starts now on a second thread, to overlap with face
-  // detection, and the face search scans pyramid levels on two threads (FaceModels::detect). The threads
-  // read only image().bgr and its grey copy; results are the same. Without this call (or with 1)
-  // everything runs on the caller's thread (the WASM build's path). beside: decode_for_analysis's work,
-  // taken (when the image is the one it was decoded into) instead of starting a conversion.
+  // detection, unless beside (decode_for_analysis's work, done while decoding) brings it already, and the
+  // face search scans pyramid levels on two threads (FaceModels::detect). The threads read only
+  // image().bgr and its grey copy; results are the same. Without this call (or with 1) everything runs on
+  // the caller's thread (the WASM build's path).
   void use_threads(int threads, std::future<BesideDecode> beside = {}) const;
 
   // Faces in full-size coordinates, largest first (down to faces_down_to × the largest's width, see above).

@@ -29,6 +29,7 @@ class LabRows {
   };
   std::vector<Entry> cache_;
 };
+
 // One colour, components 0..255.
 cv::Vec3f bgr_to_lab(double b, double g, double r);
 // Per-channel median of a CV_32FC3 image (e.g. a region of bgr_to_lab's result); zeros when empty.

@@ -319,8 +319,8 @@ FixResult run_photo_fix(const EngineImpl& engine, std::span<const std::uint8_t> 
     // 1. Decode as check does (analysis::decode_options: the smallest DCT scale keeping ≥ 600 px).
     const Limits& limits = engine.options.limits;
     const auto t_decode = Clock::now();
-    auto [decoded, beside_decode] = analysis::decode_for_analysis(bytes, limits, analysis::decode_options(P.out_w, P.out_h),
-                                                         engine.options.threads);
+    auto [decoded, beside_decode] =
+        analysis::decode_for_analysis(bytes, limits, analysis::decode_options(P.out_w, P.out_h), engine.options.threads);
     r.timing_ms.emplace_back("decode", ms_since(t_decode));
     if (!decoded) {
       r.before.error = decoded.error();

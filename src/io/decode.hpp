@@ -48,7 +48,7 @@ struct DecodedImage {
   bool has_qtable = false;
 };
 
-// Decodes JPEG (TurboJPEG) and PNG (libpng) — the core formats. Other formats: unsupported_format
+// Decodes JPEG (libjpeg-turbo) and PNG (libpng) — the core formats. Other formats: unsupported_format
 // naming the detected format. Limits are checked from the header before any large allocation.
 // rows_decoded, when set: a baseline JPEG whose decoded pixels are its final ones (no EXIF rotation, no
 // CMYK) is decoded in bands, and this is called on the decoding thread after each band with the image
