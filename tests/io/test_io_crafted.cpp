@@ -94,8 +94,9 @@ TEST_CASE("a crafted JPEG decodes; its truncations are unreadable") {
 }
 
 TEST_CASE("a JPEG decoded in bands (rows_decoded) gives the pixels or the error of one call") {
-  // Sizes around the 32-row band and the DCT scales, grey and 4:4:4 files, a progressive one (no bands:
-  // its rows come only at the end), every truncation length of a small file, and damaged entropy data.
+  // Sizes around the 32-row band and the DCT scales, colour (4:2:0) and grey files, a progressive one (no
+  // bands: its rows come only at the end), a small file cut every 7 bytes, and damaged entropy data.
+  // test::decode_in_bands_as_whole also compares the pixels with TurboJPEG's tjDecompress2.
   int banded = 0;
   for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {64, 31}, {64, 32}, {70, 33}, {333, 517}}) {
     for (const DecodeOptions o : {DecodeOptions{}, DecodeOptions{w / 4, h / 4}, DecodeOptions{1, 1}}) {
